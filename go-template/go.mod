@@ -1,0 +1,3 @@
+module github.com/nodego/nodego
+
+go 1.22

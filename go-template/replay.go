@@ -1,0 +1,64 @@
+package nodego
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"sync/atomic"
+)
+
+// replayConn serves first the bytes of a request the previous process read
+// but did not answer, then the socket.
+type replayConn struct {
+	net.Conn
+	reader io.Reader
+	// Set by the first request served on this connection: the replayed one.
+	served atomic.Bool
+}
+
+func newReplayConn(c net.Conn, replay []byte) *replayConn {
+	return &replayConn{Conn: c, reader: io.MultiReader(bytes.NewReader(replay), c)}
+}
+
+func (c *replayConn) Read(p []byte) (int, error) { return c.reader.Read(p) }
+
+// CloseWrite lets http.Server half-close as it does on a *net.TCPConn.
+func (c *replayConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
+
+type contextKey int
+
+const (
+	connKey contextKey = iota
+	replayedKey
+)
+
+// Replayed reports whether r is the request the previous process (Node, or
+// an earlier Go binary) had read when it handed over, and that this process
+// therefore owes a response: the OpenWhisk /init that loaded the function,
+// the legacy worker's /load.
+func Replayed(r *http.Request) bool {
+	v, _ := r.Context().Value(replayedKey).(bool)
+	return v
+}
+
+func rememberConn(ctx context.Context, c net.Conn) context.Context {
+	return context.WithValue(ctx, connKey, c)
+}
+
+// markReplayed wraps the user's handler: the first request served on a
+// replay connection is the replayed one (a connection serves in order).
+func markReplayed(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c, ok := r.Context().Value(connKey).(*replayConn); ok && c.served.CompareAndSwap(false, true) {
+			r = r.WithContext(context.WithValue(r.Context(), replayedKey, true))
+		}
+		next.ServeHTTP(w, r)
+	})
+}

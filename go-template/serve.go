@@ -1,0 +1,146 @@
+// Package nodego is the Go side of nodego: it adopts the sockets a Node.js
+// process handed over when it execve'd into this binary (same PID, same
+// listeners, same keep-alive connections) and serves them with net/http.
+// Started any other way, it listens on $PORT (8080 by default), so the same
+// function runs under `go run` too.
+package nodego
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/nodego/nodego/handoff"
+)
+
+// Server serves Handler on what was handed over, or on Addr.
+type Server struct {
+	Handler http.Handler
+	// Addr is used when no listener was handed over; default ":$PORT", or
+	// ":8080" when PORT is unset.
+	Addr string
+	// ShutdownTimeout bounds the drain after SIGTERM or SIGINT; default 10s.
+	ShutdownTimeout time.Duration
+	// Logger gets the runtime's own lines; default stderr, "nodego: " prefix.
+	Logger *log.Logger
+
+	mu        sync.Mutex
+	http      *http.Server
+	listeners []net.Listener
+}
+
+// Serve serves h until SIGTERM or SIGINT, then drains in-flight requests.
+func Serve(h http.Handler) error {
+	return (&Server{Handler: h}).Serve()
+}
+
+// DefaultAddr is ":$PORT", or ":8080".
+func DefaultAddr() string {
+	if port := os.Getenv("PORT"); port != "" {
+		return ":" + port
+	}
+	return ":8080"
+}
+
+func (s *Server) logger() *log.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return log.New(os.Stderr, "nodego: ", 0)
+}
+
+// Listen returns the listeners to serve: the handed-over ones, or a new one
+// on Addr, and the adopted connections.
+func (s *Server) listen() ([]net.Listener, []net.Conn, error) {
+	named, adopted, err := handoff.Take()
+	if err != nil {
+		return nil, nil, err
+	}
+	var listeners []net.Listener
+	for _, l := range named {
+		listeners = append(listeners, l.Listener)
+	}
+	if len(listeners) == 0 {
+		addr := s.Addr
+		if addr == "" {
+			addr = DefaultAddr()
+		}
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			return nil, nil, fmt.Errorf("nodego: no listener was handed over and %s is not free: %w", addr, err)
+		}
+		listeners = append(listeners, l)
+	}
+	var conns []net.Conn
+	for _, c := range adopted {
+		if c.Replay != nil {
+			conns = append(conns, newReplayConn(c.Conn, c.Replay))
+		} else {
+			conns = append(conns, c.Conn)
+		}
+	}
+	return listeners, conns, nil
+}
+
+// Serve blocks until the server is shut down; it returns nil after a clean
+// drain.
+func (s *Server) Serve() error {
+	listeners, conns, err := s.listen()
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:     markReplayed(s.Handler),
+		ConnContext: rememberConn,
+		ErrorLog:    s.logger(),
+	}
+	all := append([]net.Listener{}, listeners...)
+	all = append(all, newConnQueue(listeners[0].Addr(), conns))
+	s.mu.Lock()
+	s.http, s.listeners = srv, all
+	s.mu.Unlock()
+
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(stop)
+	errs := make(chan error, len(all))
+	for _, l := range all {
+		go func(l net.Listener) { errs <- srv.Serve(l) }(l)
+	}
+	select {
+	case sig := <-stop:
+		s.logger().Printf("%v: draining in-flight requests", sig)
+		return s.Shutdown(context.Background())
+	case err := <-errs:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	}
+}
+
+// Shutdown stops accepting and waits for in-flight requests, at most
+// ShutdownTimeout.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	srv := s.http
+	s.mu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	timeout := s.ShutdownTimeout
+	if timeout == 0 {
+		timeout = 10 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	return srv.Shutdown(ctx)
+}

@@ -1,0 +1,159 @@
+// Finds the function's Go binary and checks, before anything is touched, that
+// execve will run it on this machine.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { NodegoError } from './errors.js';
+import { machineOf, readElf } from './elf.js';
+
+export interface BinaryInfo {
+  path: string;
+  format: 'elf' | 'script';
+  /** ELF: process.arch naming. */
+  arch?: string;
+  /** ELF: its dynamic loader (absent when static); script: its #! program. */
+  interpreter?: string;
+}
+
+/** The conventional place: bin/function next to the entry module. */
+export const DEFAULT_BINARY = path.join('bin', 'function');
+
+/**
+ * Where the binary is: the explicit option, $NODEGO_BINARY, the "nodego"
+ * field of dir/package.json ("path" or { "binary": "path" }), or
+ * dir/bin/function. Relative paths are relative to dir.
+ */
+export function resolveBinary(dir: string, explicit?: string): string {
+  const chosen = explicit ?? process.env.NODEGO_BINARY ?? fromPackageJson(dir) ?? DEFAULT_BINARY;
+  return path.resolve(dir, chosen);
+}
+
+function fromPackageJson(dir: string): string | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(dir, 'package.json'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  let field: unknown;
+  try {
+    field = (JSON.parse(text) as { nodego?: unknown }).nodego;
+  } catch (err) {
+    throw new NodegoError('NODEGO_E_OPTIONS', `${path.join(dir, 'package.json')} is not valid JSON`, 'fix its syntax', {
+      cause: err,
+    });
+  }
+  if (typeof field === 'string') return field;
+  if (field && typeof field === 'object' && typeof (field as { binary?: unknown }).binary === 'string') {
+    return (field as { binary: string }).binary;
+  }
+  return undefined;
+}
+
+const BUILD_FIX = 'run `nodego build` in the function directory';
+
+export function validateBinary(file: string, arch: string = process.arch): BinaryInfo {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new NodegoError('NODEGO_E_NO_BINARY', `no Go binary at ${file}`, BUILD_FIX + ', or point the "binary" option there', {
+      path: file,
+    });
+  }
+  if (!stat.isFile()) {
+    throw new NodegoError('NODEGO_E_NOT_FILE', `${file} is a ${describeKind(stat)}, not a program`, BUILD_FIX, { path: file });
+  }
+  if (stat.size === 0) {
+    throw new NodegoError('NODEGO_E_EMPTY', `${file} is empty (an interrupted build or copy?)`, BUILD_FIX + ' again', {
+      path: file,
+    });
+  }
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+  } catch {
+    throw new NodegoError('NODEGO_E_NOT_EXECUTABLE', `${file} is not executable`, `run \`chmod +x ${file}\` (zip tools often drop the bit)`, {
+      path: file,
+    });
+  }
+  const fd = fs.openSync(file, 'r');
+  try {
+    return inspect(fd, file, stat.size, arch);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function describeKind(stat: fs.Stats): string {
+  if (stat.isDirectory()) return 'directory';
+  if (stat.isSocket()) return 'socket';
+  if (stat.isFIFO()) return 'named pipe';
+  return 'device';
+}
+
+function inspect(fd: number, file: string, size: number, arch: string): BinaryInfo {
+  const head = Buffer.alloc(4);
+  fs.readSync(fd, head, 0, 4, 0);
+  if (head[0] === 0x23 && head[1] === 0x21) return checkScript(fd, file);
+  const elf = readElf(fd, size);
+  if ('problem' in elf) {
+    if (elf.problem === 'truncated') {
+      throw new NodegoError('NODEGO_E_TRUNCATED', `${file} is a truncated ELF file (${elf.detail})`, BUILD_FIX + ' again and copy it whole', {
+        path: file,
+      });
+    }
+    const os = foreignOs(head);
+    if (os) {
+      throw new NodegoError('NODEGO_E_WRONG_OS', `${file} was built for ${os}, this machine runs Linux`, BUILD_FIX + ' (it sets GOOS=linux)', {
+        path: file,
+      });
+    }
+    throw new NodegoError(
+      'NODEGO_E_BAD_FORMAT',
+      `${file} is neither an ELF program nor a script starting with #!`,
+      BUILD_FIX + ' to produce the binary, or add a #! line to a script',
+      { path: file },
+    );
+  }
+  const want = machineOf(arch);
+  if (want === undefined || elf.machine !== want) {
+    throw new NodegoError('NODEGO_E_WRONG_ARCH', `${file} was built for ${elf.arch}, this machine is ${arch}`, BUILD_FIX, {
+      path: file,
+    });
+  }
+  if (elf.interpreter && !fs.existsSync(elf.interpreter)) {
+    throw new NodegoError(
+      'NODEGO_E_INTERPRETER',
+      `${file} is dynamically linked against ${elf.interpreter}, which this machine does not have`,
+      'build it static with CGO_ENABLED=0 (`nodego build` does)',
+      { path: file },
+    );
+  }
+  return { path: file, format: 'elf', arch: elf.arch, ...(elf.interpreter ? { interpreter: elf.interpreter } : {}) };
+}
+
+function foreignOs(head: Buffer): string | undefined {
+  const magic = head.readUInt32BE(0);
+  if ([0xfeedface, 0xfeedfacf, 0xcefaedfe, 0xcffaedfe, 0xcafebabe].includes(magic)) return 'macOS';
+  if (head[0] === 0x4d && head[1] === 0x5a) return 'Windows';
+  return undefined;
+}
+
+function checkScript(fd: number, file: string): BinaryInfo {
+  const buf = Buffer.alloc(256);
+  const n = fs.readSync(fd, buf, 0, buf.length, 0);
+  const line = buf.subarray(2, n).toString('utf8').split('\n')[0]!.trim();
+  const interpreter = line.split(/\s+/)[0] ?? '';
+  let ok = false;
+  try {
+    ok = interpreter.startsWith('/') && fs.statSync(interpreter).isFile();
+    fs.accessSync(interpreter, fs.constants.X_OK);
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    throw new NodegoError('NODEGO_E_INTERPRETER', `${file} starts with #!${line}, and ${interpreter || 'that'} is not a program here`, 'fix the #! line to name an absolute path to an installed interpreter', {
+      path: file,
+    });
+  }
+  return { path: file, format: 'script', interpreter };
+}

@@ -1,0 +1,27 @@
+// The directory of the module that called into nodego: where a function's
+// package.json and bin/ live when no option says otherwise.
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ownDir = __dirname;
+
+export function callerDir(): string {
+  const originalPrepare = Error.prepareStackTrace;
+  const originalLimit = Error.stackTraceLimit;
+  try {
+    Error.prepareStackTrace = (_err, frames) => frames;
+    Error.stackTraceLimit = 50;
+    const frames = new Error().stack as unknown as NodeJS.CallSite[];
+    for (const frame of frames) {
+      let file = frame.getFileName();
+      if (!file) continue;
+      if (file.startsWith('file://')) file = fileURLToPath(file);
+      if (!path.isAbsolute(file) || file.startsWith(ownDir + path.sep)) continue;
+      return path.dirname(file);
+    }
+  } finally {
+    Error.prepareStackTrace = originalPrepare;
+    Error.stackTraceLimit = originalLimit;
+  }
+  return require.main ? path.dirname(require.main.filename) : process.cwd();
+}

@@ -1,0 +1,87 @@
+// Just enough of ELF to refuse a binary execve would refuse, or that would
+// crash on start, before any fd is touched: class, byte order, machine, that
+// no segment runs past the end of the file, and the dynamic loader it names.
+import * as fs from 'node:fs';
+
+export interface ElfInfo {
+  bits: 32 | 64;
+  littleEndian: boolean;
+  machine: number;
+  /** Node's name for the machine (process.arch), or `machine 1234`. */
+  arch: string;
+  /** PT_INTERP: the dynamic loader, absent for a static binary. */
+  interpreter?: string;
+}
+
+export type ElfProblem = { problem: 'truncated'; detail: string } | { problem: 'not-elf' };
+
+const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
+const PT_LOAD = 1;
+const PT_INTERP = 3;
+
+// e_machine -> process.arch
+const MACHINES: Record<number, string> = {
+  3: 'ia32',
+  8: 'mips',
+  21: 'ppc64',
+  22: 's390x',
+  40: 'arm',
+  62: 'x64',
+  183: 'arm64',
+  243: 'riscv64',
+  258: 'loong64',
+};
+
+export function machineOf(arch: string): number | undefined {
+  for (const [num, name] of Object.entries(MACHINES)) if (name === arch) return Number(num);
+  return undefined;
+}
+
+function readAt(fd: number, position: number, length: number): Buffer {
+  const buf = Buffer.alloc(length);
+  const n = fs.readSync(fd, buf, 0, length, position);
+  return buf.subarray(0, n);
+}
+
+export function readElf(fd: number, size: number): ElfInfo | ElfProblem {
+  const ident = readAt(fd, 0, 64);
+  if (ident.length < 4 || !ident.subarray(0, 4).equals(ELF_MAGIC)) return { problem: 'not-elf' };
+  const bits = ident[4] === 2 ? 64 : ident[4] === 1 ? 32 : 0;
+  const littleEndian = ident[5] === 1;
+  const headerSize = bits === 64 ? 64 : 52;
+  if (bits === 0 || ident.length < headerSize) {
+    return { problem: 'truncated', detail: `the ELF header needs ${headerSize} bytes, the file has ${size}` };
+  }
+  const u16 = (b: Buffer, o: number) => (littleEndian ? b.readUInt16LE(o) : b.readUInt16BE(o));
+  const u32 = (b: Buffer, o: number) => (littleEndian ? b.readUInt32LE(o) : b.readUInt32BE(o));
+  const word = (b: Buffer, o: number) =>
+    bits === 64 ? Number(littleEndian ? b.readBigUInt64LE(o) : b.readBigUInt64BE(o)) : u32(b, o);
+  const machine = u16(ident, 18);
+  const phoff = word(ident, bits === 64 ? 32 : 28);
+  const shoff = word(ident, bits === 64 ? 40 : 32);
+  const phentsize = u16(ident, bits === 64 ? 54 : 42);
+  const phnum = u16(ident, bits === 64 ? 56 : 44);
+  const shentsize = u16(ident, bits === 64 ? 58 : 46);
+  const shnum = u16(ident, bits === 64 ? 60 : 48);
+  const info: ElfInfo = { bits, littleEndian, machine, arch: MACHINES[machine] ?? `machine ${machine}` };
+
+  const phEnd = phoff + phnum * phentsize;
+  if (phEnd > size) return { problem: 'truncated', detail: `its program headers end at byte ${phEnd}, the file has ${size}` };
+  if (shnum > 0 && shoff + shnum * shentsize > size) {
+    return { problem: 'truncated', detail: `its section headers end at byte ${shoff + shnum * shentsize}, the file has ${size}` };
+  }
+  const table = readAt(fd, phoff, phnum * phentsize);
+  for (let i = 0; i < phnum; i++) {
+    const p = i * phentsize;
+    const type = u32(table, p);
+    const offset = word(table, bits === 64 ? p + 8 : p + 4);
+    const filesz = word(table, bits === 64 ? p + 32 : p + 16);
+    if ((type === PT_LOAD || type === PT_INTERP) && offset + filesz > size) {
+      return { problem: 'truncated', detail: `a segment ends at byte ${offset + filesz}, the file has ${size}` };
+    }
+    if (type === PT_INTERP) {
+      info.interpreter = readAt(fd, offset, filesz).toString('latin1').replace(/\0.*$/s, '');
+    }
+  }
+  return info;
+}

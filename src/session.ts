@@ -1,0 +1,191 @@
+// The quiet point. A swap may only happen when Node holds no byte of any
+// connection that the next process would need: no partial request in a
+// parser, no response still being written, nothing unflushed on stdout or
+// stderr. Bytes still in the kernel (the listen backlog, unread socket
+// buffers) survive execve. While waiting, idle connections stop being read,
+// so they stay idle; busy ones finish their response first.
+import * as http from 'node:http';
+import * as net from 'node:net';
+import {
+  fdOf,
+  hasHttpParser,
+  httpConnections,
+  isHttpServer,
+  pausedForBackpressure,
+  rawConnections,
+  responseOf,
+  stopReading,
+  unflushedBytes,
+} from './node-internals.js';
+import { bodyKeptByHost } from './replay.js';
+
+export interface PendingRequest {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+}
+
+interface Owed extends PendingRequest {
+  socket: net.Socket;
+  chunks: Buffer[];
+  body?: Buffer;
+}
+
+export type ConnectionStateName = 'idle' | 'owed' | 'busy';
+
+export interface ListenerState {
+  server: net.Server;
+  fd: number;
+  name: string;
+  address: string;
+}
+
+export interface ConnectionState {
+  socket: net.Socket;
+  fd: number;
+  listener: number;
+  peer: string;
+  state: ConnectionStateName;
+  /** For busy connections: what it is waiting for. */
+  why?: string;
+  /** For owed connections: the request and its whole body. */
+  owed?: { req: http.IncomingMessage; body: Buffer };
+}
+
+export interface Snapshot {
+  listeners: ListenerState[];
+  connections: ConnectionState[];
+  /** Empty at a quiet point. */
+  blockers: string[];
+}
+
+function describeAddress(server: net.Server): string {
+  const a = server.address();
+  if (a === null) return '';
+  return typeof a === 'string' ? a : `${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
+}
+
+function peerOf(socket: net.Socket): string {
+  return socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : 'local';
+}
+
+export class SwapSession {
+  private readonly owed = new Map<net.Socket, Owed>();
+  private readonly resumes = new Map<net.Socket, () => void>();
+  private readonly responseRestores: Array<() => void> = [];
+
+  constructor(
+    private readonly servers: net.Server[],
+    pending: PendingRequest[],
+  ) {
+    for (const p of pending) this.owe(p);
+  }
+
+  private owe(p: PendingRequest): void {
+    const socket = p.req.socket;
+    const o: Owed = { ...p, socket, chunks: [] };
+    o.body = bodyKeptByHost(p.req);
+    if (o.body === undefined && p.req.readableEnded) o.body = Buffer.alloc(0);
+    if (o.body === undefined) {
+      // The body is still on its way (or buffered): collect it all first.
+      p.req.on('data', (chunk: Buffer) => o.chunks.push(chunk));
+      p.req.once('end', () => (o.body = Buffer.concat(o.chunks)));
+    }
+    this.owed.set(socket, o);
+  }
+
+  /** What would be handed over now, and what stands in the way. */
+  snapshot(): Snapshot {
+    const listeners: ListenerState[] = [];
+    const connections: ConnectionState[] = [];
+    const blockers: string[] = [];
+    this.servers.forEach((server, index) => {
+      const http = isHttpServer(server);
+      listeners.push({ server, fd: fdOf(server), name: http ? 'http' : 'tcp', address: describeAddress(server) });
+      if (!http) {
+        for (const socket of rawConnections(server)) {
+          const peer = peerOf(socket);
+          const why = 'a plain TCP connection (not HTTP), which the Go HTTP server could not continue';
+          connections.push({ socket, fd: fdOf(socket), listener: index, peer, state: 'busy', why });
+        }
+        return;
+      }
+      for (const { socket, midRequest } of httpConnections(server)) {
+        const fd = fdOf(socket);
+        if (fd < 0) continue; // closing
+        connections.push({ socket, fd, listener: index, peer: peerOf(socket), ...this.classify(socket, midRequest) });
+      }
+    });
+    for (const c of connections) {
+      if (c.state === 'busy') blockers.push(`connection from ${c.peer} (fd ${c.fd}): ${c.why}`);
+    }
+    for (const [name, stream] of [['stdout', process.stdout], ['stderr', process.stderr]] as const) {
+      if (stream.writableLength > 0) blockers.push(`${name} has ${stream.writableLength} bytes not yet written`);
+    }
+    return { listeners, connections, blockers };
+  }
+
+  private classify(
+    socket: net.Socket,
+    midRequest: boolean,
+  ): { state: ConnectionStateName; why?: string; owed?: { req: http.IncomingMessage; body: Buffer } } {
+    const o = this.owed.get(socket);
+    if (o) {
+      if (o.body === undefined) return { state: 'busy', why: 'the body of the request Go will answer is still arriving' };
+      return { state: 'owed', owed: { req: o.req, body: o.body } };
+    }
+    if ((socket as net.Socket & { encrypted?: boolean }).encrypted) {
+      return { state: 'busy', why: 'a TLS connection: its session keys live in Node; terminate TLS in front of the function' };
+    }
+    if (!hasHttpParser(socket)) return { state: 'busy', why: 'an upgraded (WebSocket) connection' };
+    if (midRequest) return { state: 'busy', why: 'a request is still arriving' };
+    if (responseOf(socket)) return { state: 'busy', why: 'a response is being written by Node' };
+    if (unflushedBytes(socket) > 0) return { state: 'busy', why: 'response bytes are not flushed yet' };
+    if (pausedForBackpressure(socket)) return { state: 'busy', why: 'pipelined requests are queued' };
+    return { state: 'idle' };
+  }
+
+  /**
+   * Looks, and stops reading every connection that is idle or owed (with its
+   * whole request in hand), so new bytes wait in the kernel for Go.
+   */
+  poll(): Snapshot {
+    const snap = this.snapshot();
+    for (const c of snap.connections) {
+      if (c.state !== 'busy' && !this.resumes.has(c.socket)) this.resumes.set(c.socket, stopReading(c.socket));
+    }
+    return snap;
+  }
+
+  /**
+   * From here on the swap is asynchronous: responses to owed requests must
+   * not reach the wire from Node, whatever the host's handler does next.
+   */
+  holdOwedResponses(): void {
+    for (const o of this.owed.values()) {
+      const res = o.res as unknown as Record<string, unknown>;
+      const names = ['writeHead', 'write', 'end', 'flushHeaders', 'writeContinue', 'writeProcessing'];
+      for (const name of names) {
+        res[name] = name === 'write' ? () => true : () => o.res;
+      }
+      this.responseRestores.push(() => {
+        for (const name of names) delete res[name];
+      });
+    }
+  }
+
+  /**
+   * Undo everything: Node goes on serving. Owed requests whose responses were
+   * held get the error; otherwise the caller's host still answers them.
+   */
+  release(error: Error): void {
+    const held = this.responseRestores.length > 0;
+    for (const restore of this.responseRestores.splice(0)) restore();
+    for (const o of held ? this.owed.values() : []) {
+      if (o.res.headersSent || o.res.writableEnded) continue;
+      const body = JSON.stringify({ error: error.message, code: (error as { code?: string }).code });
+      o.res.writeHead(502, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
+    }
+    for (const resume of this.resumes.values()) resume();
+    this.resumes.clear();
+  }
+}
