@@ -1,0 +1,68 @@
+// `nodego build`: the function's Go code, compiled static for the target.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_BINARY } from '../binary.js';
+
+/** process.arch -> GOARCH */
+const GOARCH: Record<string, string> = {
+  x64: 'amd64',
+  arm64: 'arm64',
+  ia32: '386',
+  arm: 'arm',
+  riscv64: 'riscv64',
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+  loong64: 'loong64',
+};
+
+export function goArch(nodeArch: string = process.arch): string {
+  return GOARCH[nodeArch] ?? nodeArch;
+}
+
+export interface BuildOptions {
+  dir: string;
+  /** GOARCH; default this machine's. */
+  arch?: string;
+  /** Output path relative to dir; default bin/function. */
+  out?: string;
+  /** Where go's output goes; default inherit. */
+  quiet?: boolean;
+}
+
+export interface BuildResult {
+  ok: boolean;
+  binary: string;
+  output: string;
+}
+
+export function goBuild(options: BuildOptions): BuildResult {
+  const dir = path.resolve(options.dir);
+  const binary = path.resolve(dir, options.out ?? DEFAULT_BINARY);
+  if (!fs.existsSync(path.join(dir, 'go.mod')) && !findUp(dir, 'go.mod')) {
+    return { ok: false, binary, output: `no go.mod in ${dir} or above it: run \`nodego init\` there, or \`go mod init\`` };
+  }
+  fs.mkdirSync(path.dirname(binary), { recursive: true });
+  const result = spawnSync('go', ['build', '-trimpath', '-ldflags=-s -w', '-o', binary, '.'], {
+    cwd: dir,
+    env: { ...process.env, CGO_ENABLED: '0', GOOS: 'linux', GOARCH: options.arch ?? goArch() },
+    encoding: 'utf8',
+    stdio: options.quiet ? 'pipe' : ['ignore', 'inherit', 'inherit'],
+  });
+  if (result.error) {
+    const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
+    return {
+      ok: false,
+      binary,
+      output: missing ? 'the Go toolchain (`go`) is not on PATH: install Go 1.22 or newer' : result.error.message,
+    };
+  }
+  return { ok: result.status === 0, binary, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
+}
+
+function findUp(dir: string, name: string): string | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, name))) return d;
+    if (path.dirname(d) === d) return undefined;
+  }
+}

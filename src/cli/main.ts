@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// The nodego command line.
+import { parseArgs } from 'node:util';
+import { doctor } from './doctor.js';
+import { goBuild } from './go-build.js';
+import { serve } from './serve.js';
+
+const USAGE = `usage: nodego <command> [dir] [options]
+
+commands:
+  build [dir]    compile the Go function in dir (default .) to dir/bin/function,
+                 static (CGO_ENABLED=0) for linux; --arch amd64|arm64 for another CPU
+  serve [dir]    build, then run dir/index.js under Node on http://localhost:PORT
+                 (--port, default $PORT or 8080); rebuilds when a .go file changes
+  doctor [dir]   check this machine and the function in dir, with a fix for each problem
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      arch: { type: 'string' },
+      out: { type: 'string' },
+      port: { type: 'string' },
+      'no-watch': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const dir = positionals[0] ?? '.';
+  switch (command) {
+    case 'build': {
+      const result = goBuild({ dir, ...(values.arch ? { arch: values.arch } : {}), ...(values.out ? { out: values.out } : {}) });
+      if (!result.ok) {
+        process.stderr.write(`nodego build: failed${result.output ? `: ${result.output}` : ''}\n`);
+        return 1;
+      }
+      process.stdout.write(`nodego build: ${result.binary}\n`);
+      return 0;
+    }
+    case 'serve': {
+      const port = Number(values.port ?? process.env.PORT ?? 8080);
+      return serve({ dir, port, watch: !values['no-watch'] });
+    }
+    case 'doctor':
+      return doctor(dir);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return 0;
+    default:
+      process.stderr.write(`nodego: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: Error) => {
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,71 @@
+// `nodego serve`: build, then run the function's index.js under Node the way
+// a host would, on http://localhost:PORT; a changed .go file rebuilds and
+// restarts it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { goBuild } from './go-build.js';
+
+export interface ServeOptions {
+  dir: string;
+  port: number;
+  watch: boolean;
+}
+
+export function serve(options: ServeOptions): Promise<number> {
+  const dir = path.resolve(options.dir);
+  const entry = path.join(dir, 'index.js');
+  if (!fs.existsSync(entry)) {
+    process.stderr.write(`nodego serve: no index.js in ${dir}: run \`nodego init\` there first\n`);
+    return Promise.resolve(1);
+  }
+  const first = goBuild({ dir });
+  if (!first.ok) {
+    process.stderr.write(`nodego serve: the Go build failed${first.output ? `:\n${first.output}` : ''}\n`);
+    return Promise.resolve(1);
+  }
+  return new Promise((resolve) => {
+    let child: ChildProcess | undefined;
+    let watcher: fs.FSWatcher | undefined;
+    const finish = (code: number) => {
+      watcher?.close();
+      resolve(code);
+    };
+    const run = () => {
+      child = spawn(process.execPath, [entry], {
+        cwd: dir,
+        stdio: 'inherit',
+        env: { ...process.env, PORT: String(options.port) },
+      });
+      child.once('exit', (code, signal) => finish(code ?? (signal ? 128 : 1)));
+      process.stdout.write(`nodego serve: http://localhost:${options.port} (pid ${child.pid})\n`);
+    };
+    const restart = () => {
+      const result = goBuild({ dir });
+      if (!result.ok) {
+        process.stderr.write('nodego serve: the build failed; still serving the previous binary\n');
+        return;
+      }
+      const old = child!;
+      old.removeAllListeners('exit');
+      old.once('exit', run);
+      old.kill('SIGTERM'); // the Go runtime drains in-flight requests first
+    };
+    if (options.watch) {
+      let pending: NodeJS.Timeout | undefined;
+      watcher = fs.watch(dir, { recursive: true }, (_event, file) => {
+        if (!file || !String(file).endsWith('.go')) return;
+        clearTimeout(pending);
+        pending = setTimeout(restart, 150); // one rebuild for a burst of saves
+      });
+    }
+    const stop = () => {
+      child?.removeAllListeners('exit');
+      child?.once('exit', () => finish(0));
+      child?.kill('SIGTERM');
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    run();
+  });
+}
