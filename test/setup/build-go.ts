@@ -1,0 +1,24 @@
+// Builds, once per run, the Go binaries the tests hand over to.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '..', '..');
+const out = path.join(root, '.test-bin');
+const fixtures = path.join(root, 'test', 'fixtures', 'go');
+
+function build(pkg: string, name: string, goarch?: string) {
+  execFileSync('go', ['build', '-trimpath', '-o', path.join(out, name), `./${pkg}`], {
+    cwd: fixtures,
+    env: { ...process.env, CGO_ENABLED: '0', ...(goarch ? { GOARCH: goarch } : {}) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+export default function setup() {
+  fs.mkdirSync(out, { recursive: true });
+  build('probe', 'probe');
+  build('systemd-target', 'systemd-target');
+  // A binary for the other common CPU than this one.
+  build('noop', 'noop-foreign', process.arch === 'arm64' ? 'amd64' : 'arm64');
+}
