@@ -6,6 +6,7 @@
 // so they stay idle; busy ones finish their response first.
 import * as http from 'node:http';
 import * as net from 'node:net';
+import { addon } from './addon.js';
 import {
   fdOf,
   hasHttpParser,
@@ -68,6 +69,17 @@ function peerOf(socket: net.Socket): string {
   return socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : 'local';
 }
 
+/**
+ * Bytes Node has queued for stdout or stderr. Only a pipe or socket that
+ * libuv made non-blocking can hold any (files and terminals are written
+ * synchronously); asking process.stdout would create the stream, and with it
+ * change the fd's flags, so it is asked only then.
+ */
+function unwrittenStdio(fd: 1 | 2): number {
+  if (!addon().describeFd(fd)?.nonblock) return 0;
+  return (fd === 1 ? process.stdout : process.stderr).writableLength;
+}
+
 export class SwapSession {
   private readonly owed = new Map<net.Socket, Owed>();
   private readonly resumes = new Map<net.Socket, () => void>();
@@ -118,8 +130,9 @@ export class SwapSession {
     for (const c of connections) {
       if (c.state === 'busy') blockers.push(`connection from ${c.peer} (fd ${c.fd}): ${c.why}`);
     }
-    for (const [name, stream] of [['stdout', process.stdout], ['stderr', process.stderr]] as const) {
-      if (stream.writableLength > 0) blockers.push(`${name} has ${stream.writableLength} bytes not yet written`);
+    for (const fd of [1, 2] as const) {
+      const waiting = unwrittenStdio(fd);
+      if (waiting > 0) blockers.push(`${fd === 1 ? 'stdout' : 'stderr'} has ${waiting} bytes not yet written`);
     }
     return { listeners, connections, blockers };
   }
