@@ -1,5 +1,6 @@
-// Loads the native addon: a prebuilt one from prebuilds/ when it matches this
-// machine, else build/Release (node-gyp) or build-cmake/Release (cmake-js).
+// Loads the native addon: $NODEGO_ADDON_PATH when set (to try a particular
+// build), else a prebuilt one from prebuilds/ when it matches this machine,
+// else build/Release (node-gyp) or build-cmake/Release (cmake-js).
 import * as path from 'node:path';
 import { NodegoError } from './errors.js';
 
@@ -45,6 +46,15 @@ export function addon(): NativeAddon {
     );
   }
   const errors: unknown[] = [];
+  const explicit = process.env.NODEGO_ADDON_PATH;
+  if (explicit) {
+    try {
+      loaded = require(path.resolve(explicit)) as NativeAddon;
+      return loaded;
+    } catch (err) {
+      errors.push(err);
+    }
+  }
   try {
     const load = require('node-gyp-build') as (dir: string) => NativeAddon;
     loaded = load(packageRoot);
@@ -52,11 +62,13 @@ export function addon(): NativeAddon {
   } catch (err) {
     errors.push(err);
   }
-  try {
-    loaded = require(path.join(packageRoot, 'build-cmake', 'Release', 'nodego.node')) as NativeAddon;
-    return loaded;
-  } catch (err) {
-    errors.push(err);
+  if (!explicit) {
+    try {
+      loaded = require(path.join(packageRoot, 'build-cmake', 'Release', 'nodego.node')) as NativeAddon;
+      return loaded;
+    } catch (err) {
+      errors.push(err);
+    }
   }
   throw new NodegoError(
     'NODEGO_E_ADDON',

@@ -50,6 +50,14 @@ export interface HandoffPlan {
   handoff: Record<string, string>;
 }
 
+/**
+ * Listeners land on fds 3.., which on Node 20-24 hold the main loop's epoll
+ * fd, its io_uring and signal pipes: only the main thread (busy handing off)
+ * and signal handlers (reset first) use those. Higher up sit fds that other
+ * threads write to, which must not briefly point at a socket.
+ */
+export const MAX_LISTENERS = 4;
+
 export interface Prepared extends ExecPlan {
   host: HostKind;
   servers: net.Server[];
@@ -70,6 +78,14 @@ export function prepare(options: SwapOptions): Prepared {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
+  const servers = options.servers ?? listeningServers();
+  if (servers.length > MAX_LISTENERS) {
+    throw new NodegoError(
+      'NODEGO_E_OPTIONS',
+      `this process listens on ${servers.length} sockets; nodego places at most ${MAX_LISTENERS}, at fds 3-${2 + MAX_LISTENERS}`,
+      'pass the servers to hand over in the "servers" option (see docs/handoff.md, "Where the fds go")',
+    );
+  }
   const timeoutMs = options.timeoutMs ?? 10_000;
   if (!(timeoutMs >= 0)) throw new NodegoError('NODEGO_E_OPTIONS', `timeoutMs ${timeoutMs} is not a duration`, 'pass milliseconds >= 0');
   return {
@@ -77,7 +93,7 @@ export function prepare(options: SwapOptions): Prepared {
     argv: [binary.path, ...(options.args ?? [])],
     env,
     host: options.host ?? 'plain',
-    servers: options.servers ?? listeningServers(),
+    servers,
     pending: options.pending ?? runningRequest(),
     timeoutMs,
   };

@@ -3,8 +3,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
-/** The Node that runs hosts: NODEGO_TEST_NODE (the matrix) or this one. */
-export const hostNode = process.env.NODEGO_TEST_NODE || process.execPath;
+/** The Node that runs hosts: TEST_HOST_NODE (the matrix) or this one. */
+export const hostNode = process.env.TEST_HOST_NODE || process.execPath;
 
 export interface HostEvent {
   event: string;
