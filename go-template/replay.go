@@ -13,16 +13,29 @@ import (
 // but did not answer, then the socket.
 type replayConn struct {
 	net.Conn
+	replay *bytes.Reader
 	reader io.Reader
 	// Set by the first request served on this connection: the replayed one.
 	served atomic.Bool
 }
 
 func newReplayConn(c net.Conn, replay []byte) *replayConn {
-	return &replayConn{Conn: c, reader: io.MultiReader(bytes.NewReader(replay), c)}
+	r := bytes.NewReader(replay)
+	return &replayConn{Conn: c, replay: r, reader: io.MultiReader(r, c)}
 }
 
 func (c *replayConn) Read(p []byte) (int, error) { return c.reader.Read(p) }
+
+// tracked is the tracked connection underneath, if any.
+func (c *replayConn) tracked() *trackedConn {
+	if t, ok := c.Conn.(trackable); ok {
+		return t.tracked()
+	}
+	return nil
+}
+
+// replaying: some replayed bytes are not read yet.
+func (c *replayConn) replaying() bool { return c.replay.Len() > 0 }
 
 // CloseWrite lets http.Server half-close as it does on a *net.TCPConn.
 func (c *replayConn) CloseWrite() error {

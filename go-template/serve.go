@@ -2,7 +2,8 @@
 // process handed over when it execve'd into this binary (same PID, same
 // listeners, same keep-alive connections) and serves them with net/http.
 // Started any other way, it listens on $PORT (8080 by default), so the same
-// function runs under `go run` too.
+// function runs under `go run` too. Replace hands everything on, the same
+// way, to another binary.
 package nodego
 
 import (
@@ -31,10 +32,20 @@ type Server struct {
 	ShutdownTimeout time.Duration
 	// Logger gets the runtime's own lines; default stderr, "nodego: " prefix.
 	Logger *log.Logger
+	// Host is passed on by Replace as NODEGO_HOST; default: the host this
+	// process was handed, if any.
+	Host string
 
 	mu        sync.Mutex
 	http      *http.Server
-	listeners []net.Listener
+	listeners []namedListener
+	reg       *connRegistry
+	replacing bool
+}
+
+type namedListener struct {
+	net.Listener
+	name string
 }
 
 // Serve serves h until SIGTERM or SIGINT, then drains in-flight requests.
@@ -57,16 +68,16 @@ func (s *Server) logger() *log.Logger {
 	return log.New(os.Stderr, "nodego: ", 0)
 }
 
-// Listen returns the listeners to serve: the handed-over ones, or a new one
-// on Addr, and the adopted connections.
-func (s *Server) listen() ([]net.Listener, []net.Conn, error) {
+// listen returns the listeners to serve, the handed-over ones or a new one on
+// Addr, and the adopted connections, tracked.
+func (s *Server) listen() ([]namedListener, []net.Conn, error) {
 	named, adopted, err := handoff.Take()
 	if err != nil {
 		return nil, nil, err
 	}
-	var listeners []net.Listener
+	var listeners []namedListener
 	for _, l := range named {
-		listeners = append(listeners, l.Listener)
+		listeners = append(listeners, namedListener{l.Listener, l.Name})
 	}
 	if len(listeners) == 0 {
 		addr := s.Addr
@@ -77,15 +88,16 @@ func (s *Server) listen() ([]net.Listener, []net.Conn, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("nodego: no listener was handed over and %s is not free: %w", addr, err)
 		}
-		listeners = append(listeners, l)
+		listeners = append(listeners, namedListener{l, "http"})
+		s.logger().Printf("listening on %s", l.Addr())
 	}
 	var conns []net.Conn
 	for _, c := range adopted {
+		conn := s.reg.track(c.Conn, c.Listener)
 		if c.Replay != nil {
-			conns = append(conns, newReplayConn(c.Conn, c.Replay))
-		} else {
-			conns = append(conns, c.Conn)
+			conn = newReplayConn(conn, c.Replay)
 		}
+		conns = append(conns, conn)
 	}
 	return listeners, conns, nil
 }
@@ -93,26 +105,36 @@ func (s *Server) listen() ([]net.Listener, []net.Conn, error) {
 // Serve blocks until the server is shut down; it returns nil after a clean
 // drain.
 func (s *Server) Serve() error {
+	s.reg = newConnRegistry()
 	listeners, conns, err := s.listen()
 	if err != nil {
 		return err
 	}
+	if s.Host == "" {
+		if h, _ := handoff.Received(); h != nil {
+			s.Host = h.Host
+		}
+	}
 	srv := &http.Server{
 		Handler:     markReplayed(s.Handler),
 		ConnContext: rememberConn,
+		ConnState:   s.reg.connState,
 		ErrorLog:    s.logger(),
 	}
-	all := append([]net.Listener{}, listeners...)
-	all = append(all, newConnQueue(listeners[0].Addr(), conns))
+	var serving []net.Listener
+	for i, l := range listeners {
+		serving = append(serving, &trackingListener{Listener: l.Listener, index: i, reg: s.reg})
+	}
+	serving = append(serving, newConnQueue(listeners[0].Addr(), conns))
 	s.mu.Lock()
-	s.http, s.listeners = srv, all
+	s.http, s.listeners = srv, listeners
 	s.mu.Unlock()
 
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
 	defer signal.Stop(stop)
-	errs := make(chan error, len(all))
-	for _, l := range all {
+	errs := make(chan error, len(serving))
+	for _, l := range serving {
 		go func(l net.Listener) { errs <- srv.Serve(l) }(l)
 	}
 	select {

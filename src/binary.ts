@@ -51,7 +51,11 @@ function fromPackageJson(dir: string): string | undefined {
 
 const BUILD_FIX = 'run `nodego build` in the function directory';
 
-export function validateBinary(file: string, arch: string = process.arch): BinaryInfo {
+/**
+ * Checks file as execve on a machine of `arch` (process.arch naming) would;
+ * `where` names that machine in messages.
+ */
+export function validateBinary(file: string, arch: string = process.arch, where = 'this machine'): BinaryInfo {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
@@ -77,7 +81,7 @@ export function validateBinary(file: string, arch: string = process.arch): Binar
   }
   const fd = fs.openSync(file, 'r');
   try {
-    return inspect(fd, file, stat.size, arch);
+    return inspect(fd, file, stat.size, arch, where);
   } finally {
     fs.closeSync(fd);
   }
@@ -90,7 +94,7 @@ function describeKind(stat: fs.Stats): string {
   return 'device';
 }
 
-function inspect(fd: number, file: string, size: number, arch: string): BinaryInfo {
+function inspect(fd: number, file: string, size: number, arch: string, where: string): BinaryInfo {
   const head = Buffer.alloc(4);
   fs.readSync(fd, head, 0, 4, 0);
   if (head[0] === 0x23 && head[1] === 0x21) return checkScript(fd, file);
@@ -103,7 +107,7 @@ function inspect(fd: number, file: string, size: number, arch: string): BinaryIn
     }
     const os = foreignOs(head);
     if (os) {
-      throw new NodegoError('NODEGO_E_WRONG_OS', `${file} was built for ${os}, this machine runs Linux`, BUILD_FIX + ' (it sets GOOS=linux)', {
+      throw new NodegoError('NODEGO_E_WRONG_OS', `${file} was built for ${os}, ${where} runs Linux`, BUILD_FIX + ' (it sets GOOS=linux)', {
         path: file,
       });
     }
@@ -116,14 +120,14 @@ function inspect(fd: number, file: string, size: number, arch: string): BinaryIn
   }
   const want = machineOf(arch);
   if (want === undefined || elf.machine !== want) {
-    throw new NodegoError('NODEGO_E_WRONG_ARCH', `${file} was built for ${elf.arch}, this machine is ${arch}`, BUILD_FIX, {
+    throw new NodegoError('NODEGO_E_WRONG_ARCH', `${file} was built for ${elf.arch}, ${where} is ${arch}`, BUILD_FIX, {
       path: file,
     });
   }
   if (elf.interpreter && !fs.existsSync(elf.interpreter)) {
     throw new NodegoError(
       'NODEGO_E_INTERPRETER',
-      `${file} is dynamically linked against ${elf.interpreter}, which this machine does not have`,
+      `${file} is dynamically linked against ${elf.interpreter}, which ${where} does not have`,
       'build it static with CGO_ENABLED=0 (`nodego build` does)',
       { path: file },
     );

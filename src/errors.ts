@@ -17,6 +17,7 @@ export type NodegoErrorCode =
   | 'NODEGO_E_TIMEOUT' // no quiet point within the time allowed
   | 'NODEGO_E_IN_PROGRESS' // a swap is already under way
   | 'NODEGO_E_OPTIONS' // bad options
+  | 'NODEGO_E_STALE' // the binary is older than its sources
   | 'NODEGO_E_EXEC'; // execve itself failed; everything was restored
 
 export class NodegoError extends Error {

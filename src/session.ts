@@ -23,6 +23,8 @@ import { bodyKeptByHost } from './replay.js';
 export interface PendingRequest {
   req: http.IncomingMessage;
   res: http.ServerResponse;
+  /** The body to replay; default: the one the host kept, or the stream's. */
+  body?: Buffer;
 }
 
 interface Owed extends PendingRequest {
@@ -95,7 +97,7 @@ export class SwapSession {
   private owe(p: PendingRequest): void {
     const socket = p.req.socket;
     const o: Owed = { ...p, socket, chunks: [] };
-    o.body = bodyKeptByHost(p.req);
+    o.body = p.body ?? bodyKeptByHost(p.req);
     if (o.body === undefined && p.req.readableEnded) o.body = Buffer.alloc(0);
     if (o.body === undefined) {
       // The body is still on its way (or buffered): collect it all first.

@@ -5,6 +5,7 @@
 // the next quiet point.
 import * as path from 'node:path';
 import { callerDir } from './caller.js';
+import { detectHost } from './hosts.js';
 import { NodegoError } from './errors.js';
 import { begin, prepare, waitForQuiet, type HostKind, type SwapOptions } from './swap.js';
 
@@ -18,7 +19,7 @@ export type StartOptions = Omit<SwapOptions, 'pending'>;
  */
 export function start(options: StartOptions = {}): Record<string, unknown> {
   const dir = path.resolve(options.dir ?? callerDir());
-  const host: HostKind = options.host ?? 'plain';
+  const host: HostKind = options.host ?? detectHost();
   const prepared = prepare({ ...options, dir, host });
   const session = begin(prepared);
   waitForQuiet(prepared, session).catch((err: Error) => {

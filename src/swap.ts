@@ -1,9 +1,7 @@
 // swap(): replace this Node process with the function's Go binary, keeping
 // the PID, the listeners and the live connections. plan(): the same
 // analysis without doing it.
-import { executionAsyncResource } from 'node:async_hooks';
-import type * as http from 'node:http';
-import * as net from 'node:net';
+import type * as net from 'node:net';
 import * as path from 'node:path';
 import { addon } from './addon.js';
 import { resolveBinary, validateBinary, type BinaryInfo } from './binary.js';
@@ -11,7 +9,8 @@ import { callerDir } from './caller.js';
 import { NodegoError } from './errors.js';
 import { environmentFor, execSnapshot, type ExecPlan } from './exec.js';
 import { HANDOFF_VARIABLES } from './handoff-env.js';
-import { listeningServers, responseOf } from './node-internals.js';
+import { pendingFor } from './hosts.js';
+import { listeningServers } from './node-internals.js';
 import { SwapSession, type ConnectionStateName, type PendingRequest } from './session.js';
 
 export type HostKind = 'plain' | 'functions-framework' | 'openwhisk-nodejs' | 'legacy-worker';
@@ -94,19 +93,9 @@ export function prepare(options: SwapOptions): Prepared {
     env,
     host: options.host ?? 'plain',
     servers,
-    pending: options.pending ?? runningRequest(),
+    pending: options.pending ?? pendingFor(options.host ?? 'plain'),
     timeoutMs,
   };
-}
-
-/** The request whose handler is on the stack right now, if unanswered. */
-function runningRequest(): PendingRequest[] {
-  const socket = (executionAsyncResource() as { socket?: unknown } | undefined)?.socket;
-  if (!(socket instanceof net.Socket)) return [];
-  const res = responseOf(socket);
-  if (!res || res.writableEnded) return [];
-  const req = (res as http.ServerResponse & { req?: http.IncomingMessage }).req;
-  return req ? [{ req, res }] : [];
 }
 
 export function plan(options: SwapOptions = {}): HandoffPlan {

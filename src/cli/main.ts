@@ -3,6 +3,8 @@
 import { parseArgs } from 'node:util';
 import { doctor } from './doctor.js';
 import { goBuild } from './go-build.js';
+import { startOpenWhiskNodeRuntime } from '../emulators/openwhisk-nodejs.js';
+import { packageFunction } from './package.js';
 import { serve } from './serve.js';
 
 const USAGE = `usage: nodego <command> [dir] [options]
@@ -13,6 +15,10 @@ commands:
   serve [dir]    build, then run dir/index.js under Node on http://localhost:PORT
                  (--port, default $PORT or 8080); rebuilds when a .go file changes
   doctor [dir]   check this machine and the function in dir, with a fix for each problem
+  package [dir]  --target openwhisk: write dir/action.zip for an OpenWhisk nodejs action
+                 (--arch amd64|arm64, default amd64; --out file)
+  emulate <host> run a local stand-in for a host that npm does not ship, on --port
+                 (default $PORT or 8080): openwhisk (the OpenWhisk Node.js runtime)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -24,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
       arch: { type: 'string' },
       out: { type: 'string' },
       port: { type: 'string' },
+      target: { type: 'string' },
       'no-watch': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -45,6 +52,27 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'doctor':
       return doctor(dir);
+    case 'package': {
+      if (values.target !== 'openwhisk') {
+        process.stderr.write('nodego package: say --target openwhisk\n');
+        return 2;
+      }
+      const out = await packageFunction({ dir, target: 'openwhisk', ...(values.arch ? { arch: values.arch } : {}), ...(values.out ? { out: values.out } : {}) });
+      process.stdout.write(`nodego package: ${out}\n`);
+      return 0;
+    }
+    case 'emulate': {
+      const host = positionals[0];
+      const port = Number(values.port ?? process.env.PORT ?? 8080);
+      if (host !== 'openwhisk') {
+        process.stderr.write(`nodego emulate: unknown host ${JSON.stringify(host)}; known: openwhisk\n`);
+        return 2;
+      }
+      const runtime = await startOpenWhiskNodeRuntime(port);
+      const address = runtime.server.address() as { port: number };
+      process.stdout.write(`${JSON.stringify({ event: 'listening', host, pid: process.pid, port: address.port })}\n`);
+      return new Promise<number>(() => {}); // serves until the process is killed or swapped
+    }
     case undefined:
     case 'help':
     case '--help':

@@ -7,9 +7,9 @@ const root = path.resolve(__dirname, '..', '..');
 const out = path.join(root, '.test-bin');
 const fixtures = path.join(root, 'test', 'fixtures', 'go');
 
-function build(pkg: string, name: string, goarch?: string) {
+function build(pkg: string, name: string, goarch?: string, cwd = fixtures) {
   execFileSync('go', ['build', '-trimpath', '-o', path.join(out, name), `./${pkg}`], {
-    cwd: fixtures,
+    cwd,
     env: { ...process.env, CGO_ENABLED: '0', ...(goarch ? { GOARCH: goarch } : {}) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -19,6 +19,10 @@ export default function setup() {
   fs.mkdirSync(out, { recursive: true });
   build('probe', 'probe');
   build('systemd-target', 'systemd-target');
+  build('owaction', 'owaction');
+  for (const example of ['exec', 'hello', 'ciao']) {
+    build(`openwhisk/${example}`, `ow-${example}`, undefined, path.join(root, 'examples'));
+  }
   // A binary for the other common CPU than this one.
   build('noop', 'noop-foreign', process.arch === 'arm64' ? 'amd64' : 'arm64');
 }

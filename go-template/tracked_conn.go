@@ -1,0 +1,242 @@
+package nodego
+
+import (
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// trackedConn wraps every connection the server serves, so that a later
+// hand-off (Replace) can stop it at a request boundary: a parked connection
+// reads nothing more, and the client's next bytes wait in the kernel for the
+// next process. Reads go through the RawConn so that a parked reader can
+// decline to read while staying in the netpoller.
+type trackedConn struct {
+	net.Conn
+	raw      syscall.RawConn
+	listener int
+	reg      *connRegistry
+
+	mu            sync.Mutex
+	state         http.ConnState
+	readSinceIdle int
+	reading       bool
+	parking       bool
+	kicked        bool
+}
+
+func (c *trackedConn) tracked() *trackedConn { return c }
+
+func (c *trackedConn) Read(p []byte) (int, error) {
+	c.mu.Lock()
+	c.reading = true
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.reading = false
+		c.mu.Unlock()
+	}()
+	for {
+		var n int
+		var readErr error
+		err := c.raw.Read(func(fd uintptr) bool {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			if c.parking {
+				return false // leave the bytes in the kernel; wait for readiness again
+			}
+			for {
+				n, readErr = syscall.Read(int(fd), p)
+				if readErr != syscall.EINTR {
+					break
+				}
+			}
+			if readErr == syscall.EAGAIN {
+				return false
+			}
+			if n > 0 {
+				c.readSinceIdle += n
+			}
+			return true
+		})
+		if err != nil {
+			c.mu.Lock()
+			kicked := c.kicked
+			c.kicked = false
+			c.mu.Unlock()
+			if kicked && errors.Is(err, os.ErrDeadlineExceeded) {
+				c.Conn.SetReadDeadline(time.Time{})
+				continue // woken to re-read after an unpark
+			}
+			return 0, err
+		}
+		if readErr != nil {
+			return 0, readErr
+		}
+		if n == 0 && len(p) > 0 {
+			return 0, io.EOF
+		}
+		return n, nil
+	}
+}
+
+func (c *trackedConn) setState(s http.ConnState) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.state = s
+	if s == http.StateIdle {
+		c.readSinceIdle = 0
+	}
+}
+
+// quiet: parked while waiting for the next request, with no byte of it read.
+func (c *trackedConn) quiet() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.parking && c.reading && c.readSinceIdle == 0 && (c.state == http.StateIdle || c.state == http.StateNew)
+}
+
+func (c *trackedConn) park() {
+	c.mu.Lock()
+	c.parking = true
+	c.mu.Unlock()
+}
+
+// unpark lets reads go on; a reader parked in the poller may sit on bytes
+// that already arrived, so it is woken to look again.
+func (c *trackedConn) unpark() {
+	c.mu.Lock()
+	wasParked := c.parking && c.reading
+	c.parking = false
+	c.kicked = wasParked
+	c.mu.Unlock()
+	if wasParked {
+		c.Conn.SetReadDeadline(time.Now())
+	}
+}
+
+func (c *trackedConn) fd() (int, error) {
+	fd := -1
+	err := c.raw.Control(func(f uintptr) { fd = int(f) })
+	return fd, err
+}
+
+// CloseWrite lets http.Server half-close as it does on a *net.TCPConn.
+func (c *trackedConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
+
+// trackable is a connection that is, or wraps, a trackedConn.
+type trackable interface{ tracked() *trackedConn }
+
+type connRegistry struct {
+	mu      sync.Mutex
+	conns   map[*trackedConn]struct{}
+	parking bool // a hand-off is under way: connections accepted now start parked
+}
+
+func newConnRegistry() *connRegistry {
+	return &connRegistry{conns: map[*trackedConn]struct{}{}}
+}
+
+// track wraps c; a connection that cannot give its fd is served untracked.
+func (r *connRegistry) track(c net.Conn, listener int) net.Conn {
+	sc, ok := c.(syscall.Conn)
+	if !ok {
+		return c
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return c
+	}
+	t := &trackedConn{Conn: c, raw: raw, listener: listener, reg: r, state: http.StateNew}
+	r.mu.Lock()
+	r.conns[t] = struct{}{}
+	t.parking = r.parking
+	r.mu.Unlock()
+	return t
+}
+
+// parkAll parks every connection but self, and those accepted from now on.
+func (r *connRegistry) parkAll(self *trackedConn) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.parking = true
+	for c := range r.conns {
+		if c != self {
+			c.park()
+		}
+	}
+}
+
+func (r *connRegistry) unparkAll() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.parking = false
+	for c := range r.conns {
+		c.unpark()
+	}
+}
+
+// busy counts the connections, self aside, not parked at a request boundary.
+func (r *connRegistry) busy(self *trackedConn) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for c := range r.conns {
+		if c != self && !c.quiet() {
+			n++
+		}
+	}
+	return n
+}
+
+// connState is the http.Server hook.
+func (r *connRegistry) connState(c net.Conn, s http.ConnState) {
+	t, ok := c.(trackable)
+	if !ok {
+		return
+	}
+	tc := t.tracked()
+	if tc == nil {
+		return
+	}
+	tc.setState(s)
+	if s == http.StateClosed || s == http.StateHijacked {
+		r.mu.Lock()
+		delete(r.conns, tc)
+		r.mu.Unlock()
+	}
+}
+
+func (r *connRegistry) all() []*trackedConn {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]*trackedConn, 0, len(r.conns))
+	for c := range r.conns {
+		out = append(out, c)
+	}
+	return out
+}
+
+type trackingListener struct {
+	net.Listener
+	index int
+	reg   *connRegistry
+}
+
+func (l *trackingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return l.reg.track(c, l.index), nil
+}

@@ -1,0 +1,111 @@
+// `nodego package`: the archive to upload. For OpenWhisk, an action zip for
+// the Node.js kind: index.js, package.json, the Go binary, and the parts of
+// nodego that run at /init (its JavaScript and a prebuilt addon), since the
+// runtime installs nothing.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as yazl from 'yazl';
+import { DEFAULT_BINARY, resolveBinary, validateBinary } from '../binary.js';
+import { NodegoError } from '../errors.js';
+import { goArch } from './go-build.js';
+
+const packageRoot = path.join(__dirname, '..', '..');
+
+/** GOARCH -> process.arch */
+const NODE_ARCH: Record<string, string> = { amd64: 'x64', arm64: 'arm64' };
+
+export interface PackageOptions {
+  dir: string;
+  target: 'openwhisk';
+  /** GOARCH of the platform; default amd64, what the public platforms run. */
+  arch?: string;
+  out?: string;
+}
+
+interface Entry {
+  file: string;
+  name: string;
+  mode: number;
+}
+
+/** Files under dir, relative names, skipping what filter refuses. */
+function walk(dir: string, prefix: string, filter: (rel: string) => boolean = () => true): Entry[] {
+  const out: Entry[] = [];
+  for (const item of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, item.name);
+    const rel = path.posix.join(prefix, item.name);
+    if (!filter(rel)) continue;
+    if (item.isDirectory()) out.push(...walk(file, rel, filter));
+    else if (item.isFile()) out.push({ file, name: rel, mode: fs.statSync(file).mode & 0o777 });
+  }
+  return out;
+}
+
+function newestSource(dir: string): { file: string; mtime: number } | undefined {
+  let newest: { file: string; mtime: number } | undefined;
+  for (const e of walk(dir, '', (rel) => !/^(node_modules|bin)(\/|$)/.test(rel))) {
+    if (!/\.go$|(^|\/)go\.(mod|sum)$/.test(e.name)) continue;
+    const mtime = fs.statSync(e.file).mtimeMs;
+    if (!newest || mtime > newest.mtime) newest = { file: e.name, mtime };
+  }
+  return newest;
+}
+
+/** The binary, checked for the target and against the Go sources. */
+export function checkedBinary(dir: string, arch: string): string {
+  const binary = resolveBinary(dir);
+  const nodeArch = NODE_ARCH[arch] ?? arch;
+  validateBinary(binary, nodeArch, `the target (linux/${arch})`);
+  const newest = newestSource(dir);
+  if (newest && newest.mtime > fs.statSync(binary).mtimeMs) {
+    throw new NodegoError('NODEGO_E_STALE', `${binary} is older than ${newest.file}`, `run \`nodego build${arch === goArch() ? '' : ` --arch ${arch}`}\` first`, {
+      path: binary,
+    });
+  }
+  return binary;
+}
+
+/** nodego's own runtime files, with the addon prebuilt for the target. */
+function nodegoRuntime(arch: string): Entry[] {
+  const nodeArch = NODE_ARCH[arch] ?? arch;
+  const prebuilt = path.join(packageRoot, 'prebuilds', `linux-${nodeArch}`);
+  let addon: Entry[];
+  if (fs.existsSync(prebuilt)) {
+    addon = walk(prebuilt, `node_modules/nodego/prebuilds/linux-${nodeArch}`);
+  } else if (nodeArch === process.arch && fs.existsSync(path.join(packageRoot, 'build', 'Release', 'nodego.node'))) {
+    addon = [{ file: path.join(packageRoot, 'build', 'Release', 'nodego.node'), name: 'node_modules/nodego/build/Release/nodego.node', mode: 0o755 }];
+  } else {
+    throw new NodegoError('NODEGO_E_ADDON', `no nodego addon built for linux-${nodeArch}`, 'install the published nodego package (it ships prebuilt addons), or run `npm run prebuild` on such a machine');
+  }
+  const gypBuild = path.dirname(require.resolve('node-gyp-build/package.json'));
+  return [
+    { file: path.join(packageRoot, 'package.json'), name: 'node_modules/nodego/package.json', mode: 0o644 },
+    ...walk(path.join(packageRoot, 'dist'), 'node_modules/nodego/dist', (rel) => !rel.endsWith('.map')),
+    ...addon,
+    ...walk(gypBuild, 'node_modules/node-gyp-build'),
+  ];
+}
+
+export function packageFunction(options: PackageOptions): Promise<string> {
+  const dir = path.resolve(options.dir);
+  const arch = options.arch ?? 'amd64';
+  for (const required of ['index.js', 'package.json']) {
+    if (!fs.existsSync(path.join(dir, required))) {
+      throw new NodegoError('NODEGO_E_OPTIONS', `no ${required} in ${dir}`, 'run `nodego init --template openwhisk` there first');
+    }
+  }
+  const binary = checkedBinary(dir, arch);
+  const entries: Entry[] = [
+    { file: path.join(dir, 'index.js'), name: 'index.js', mode: 0o644 },
+    { file: path.join(dir, 'package.json'), name: 'package.json', mode: 0o644 },
+    { file: binary, name: path.relative(dir, binary).split(path.sep).join('/') || DEFAULT_BINARY, mode: 0o755 },
+    ...nodegoRuntime(arch),
+  ];
+  const out = path.resolve(dir, options.out ?? 'action.zip');
+  const zip = new yazl.ZipFile();
+  for (const e of entries) zip.addFile(e.file, e.name, { mode: 0o100000 | e.mode });
+  zip.end();
+  return new Promise((resolve, reject) => {
+    zip.outputStream.pipe(fs.createWriteStream(out)).on('close', () => resolve(out)).on('error', reject);
+  });
+}
