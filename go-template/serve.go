@@ -123,7 +123,7 @@ func (s *Server) Serve() error {
 	}
 	var serving []net.Listener
 	for i, l := range listeners {
-		serving = append(serving, &trackingListener{Listener: l.Listener, index: i, reg: s.reg})
+		serving = append(serving, newTrackingListener(l.Listener, i, s.reg))
 	}
 	serving = append(serving, newConnQueue(listeners[0].Addr(), conns))
 	s.mu.Lock()

@@ -138,13 +138,18 @@ func (c *trackedConn) CloseWrite() error {
 type trackable interface{ tracked() *trackedConn }
 
 type connRegistry struct {
-	mu      sync.Mutex
-	conns   map[*trackedConn]struct{}
-	parking bool // a hand-off is under way: connections accepted now start parked
+	mu        sync.Mutex
+	conns     map[*trackedConn]struct{}
+	parking   bool // a hand-off is under way: nothing new is accepted or read
+	accepting int  // goroutines inside a listener's Accept
+	unparked  *sync.Cond
+	listeners []*trackingListener
 }
 
 func newConnRegistry() *connRegistry {
-	return &connRegistry{conns: map[*trackedConn]struct{}{}}
+	r := &connRegistry{conns: map[*trackedConn]struct{}{}}
+	r.unparked = sync.NewCond(&r.mu)
+	return r
 }
 
 // track wraps c; a connection that cannot give its fd is served untracked.
@@ -165,32 +170,44 @@ func (r *connRegistry) track(c net.Conn, listener int) net.Conn {
 	return t
 }
 
-// parkAll parks every connection but self, and those accepted from now on.
+// parkAll parks every connection but self, and stops accepting: a
+// connection accepted but not yet tracked would be lost in the exec, one left
+// in the kernel's backlog is the next process's.
 func (r *connRegistry) parkAll(self *trackedConn) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.parking = true
 	for c := range r.conns {
 		if c != self {
 			c.park()
 		}
 	}
+	listeners := r.listeners
+	r.mu.Unlock()
+	for _, l := range listeners {
+		l.setDeadline(time.Now()) // wakes an Accept waiting in the poller
+	}
 }
 
 func (r *connRegistry) unparkAll() {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.parking = false
 	for c := range r.conns {
 		c.unpark()
 	}
+	listeners := r.listeners
+	r.unparked.Broadcast()
+	r.mu.Unlock()
+	for _, l := range listeners {
+		l.setDeadline(time.Time{})
+	}
 }
 
-// busy counts the connections, self aside, not parked at a request boundary.
+// busy counts what stands in the way of a hand-off: connections (self aside)
+// not parked at a request boundary, and goroutines still inside Accept.
 func (r *connRegistry) busy(self *trackedConn) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	n := 0
+	n := r.accepting
 	for c := range r.conns {
 		if c != self && !c.quiet() {
 			n++
@@ -233,10 +250,42 @@ type trackingListener struct {
 	reg   *connRegistry
 }
 
-func (l *trackingListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
+func newTrackingListener(l net.Listener, index int, reg *connRegistry) *trackingListener {
+	t := &trackingListener{Listener: l, index: index, reg: reg}
+	reg.mu.Lock()
+	reg.listeners = append(reg.listeners, t)
+	reg.mu.Unlock()
+	return t
+}
+
+func (l *trackingListener) setDeadline(t time.Time) {
+	if d, ok := l.Listener.(interface{ SetDeadline(time.Time) error }); ok {
+		d.SetDeadline(t)
 	}
-	return l.reg.track(c, l.index), nil
+}
+
+// Accept waits while a hand-off is under way, so that every connection it
+// returns is tracked before the hand-off can count what to pass on.
+func (l *trackingListener) Accept() (net.Conn, error) {
+	r := l.reg
+	for {
+		r.mu.Lock()
+		for r.parking {
+			r.unparked.Wait()
+		}
+		r.accepting++
+		r.mu.Unlock()
+		c, err := l.Listener.Accept()
+		if err == nil {
+			c = r.track(c, l.index)
+		}
+		r.mu.Lock()
+		r.accepting--
+		r.mu.Unlock()
+		// Only parkAll sets a listener deadline: go back and wait it out.
+		if err != nil && errors.Is(err, os.ErrDeadlineExceeded) {
+			continue
+		}
+		return c, err
+	}
 }
