@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { doctor } from './doctor.js';
 import { goBuild } from './go-build.js';
+import { initFunction } from './init.js';
 import { startOpenWhiskNodeRuntime } from '../emulators/openwhisk-nodejs.js';
 import { packageFunction } from './package.js';
 import { serve } from './serve.js';
@@ -10,6 +11,7 @@ import { serve } from './serve.js';
 const USAGE = `usage: nodego <command> [dir] [options]
 
 commands:
+  init [dir]     scaffold a function in dir (default .): --template http|openwhisk
   build [dir]    compile the Go function in dir (default .) to dir/bin/function,
                  static (CGO_ENABLED=0) for linux; --arch amd64|arm64 for another CPU
   serve [dir]    build, then run dir/index.js under Node on http://localhost:PORT
@@ -31,12 +33,18 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       port: { type: 'string' },
       target: { type: 'string' },
+      template: { type: 'string' },
       'no-watch': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const dir = positionals[0] ?? '.';
   switch (command) {
+    case 'init': {
+      const files = initFunction({ dir, template: values.template ?? 'http' });
+      process.stdout.write(`nodego init: wrote ${files.join(', ')} in ${dir}\nnext: cd ${dir} && npm install && npm test\n`);
+      return 0;
+    }
     case 'build': {
       const result = goBuild({ dir, ...(values.arch ? { arch: values.arch } : {}), ...(values.out ? { out: values.out } : {}) });
       if (!result.ok) {

@@ -55,7 +55,7 @@ function newestSource(dir: string): { file: string; mtime: number } | undefined 
 export function checkedBinary(dir: string, arch: string): string {
   const binary = resolveBinary(dir);
   const nodeArch = NODE_ARCH[arch] ?? arch;
-  validateBinary(binary, nodeArch, `the target (linux/${arch})`);
+  validateBinary(binary, nodeArch, `the target`);
   const newest = newestSource(dir);
   if (newest && newest.mtime > fs.statSync(binary).mtimeMs) {
     throw new NodegoError('NODEGO_E_STALE', `${binary} is older than ${newest.file}`, `run \`nodego build${arch === goArch() ? '' : ` --arch ${arch}`}\` first`, {

@@ -1,4 +1,4 @@
-// The starter function: edit Handle. `nodego build` compiles this directory
+// The starter HTTP function: edit Handle. `nodego build` compiles this directory
 // to bin/function; the Node host's index.js swaps into it.
 package main
 
