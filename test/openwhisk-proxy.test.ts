@@ -141,6 +141,24 @@ describe('the self-replacing proxy', () => {
     });
   });
 
+  it('returns arrays, reports function errors and panics as {"error"}, and keeps serving', async () => {
+    c = await startProxy();
+    const use = async (main: string) => expect((await c!.post('/init', { value: { binary: true, main, code: b64(bin('owaction')) } })).status).toBe(200);
+    await use('array');
+    expect((await c.post('/run', { value: {} })).json).toEqual([1, 'two', { three: 3 }]);
+    await use('fail');
+    const failed = await c.post('/run', { value: {} });
+    expect([failed.status, failed.json]).toEqual([502, { error: 'the action failed on purpose' }]);
+    await use('panic');
+    for (let i = 0; i < 2; i++) {
+      const panicked = await c.post('/run', { value: {} });
+      expect([panicked.status, panicked.json]).toEqual([502, { error: 'the action panicked: boom' }]);
+    }
+    const entry = await c.post('/init', { value: { binary: true, main: 'nosuch', code: b64(bin('owaction')) } });
+    expect(entry.status).toBe(502);
+    expect((entry.json as { error: string }).error).toMatch(/the action has no entry point "nosuch": register it with openwhisk.Register/);
+  });
+
   it('hands over idle keep-alive connections too, at a request boundary', async () => {
     c = await startProxy();
     const idle = new http.Agent({ keepAlive: true, maxSockets: 1 });
