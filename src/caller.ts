@@ -1,11 +1,13 @@
-// The directory of the module that called into nodego: where a function's
-// package.json and bin/ live when no option says otherwise.
+// The module that called into nodego: where a function's package.json and
+// bin/ live when no option says otherwise, and whether it is the program's
+// entry point.
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ownDir = __dirname;
 
-export function callerDir(): string {
+/** The file of the first stack frame outside nodego, if any. */
+export function callerFile(): string | undefined {
   const originalPrepare = Error.prepareStackTrace;
   const originalLimit = Error.stackTraceLimit;
   try {
@@ -17,11 +19,17 @@ export function callerDir(): string {
       if (!file) continue;
       if (file.startsWith('file://')) file = fileURLToPath(file);
       if (!path.isAbsolute(file) || file.startsWith(ownDir + path.sep)) continue;
-      return path.dirname(file);
+      return file;
     }
   } finally {
     Error.prepareStackTrace = originalPrepare;
     Error.stackTraceLimit = originalLimit;
   }
+  return undefined;
+}
+
+export function callerDir(): string {
+  const file = callerFile();
+  if (file) return path.dirname(file);
   return require.main ? path.dirname(require.main.filename) : process.cwd();
 }
