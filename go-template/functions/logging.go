@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log"
 	"net/http"
 	"os"
 	"regexp"
+	"strings"
 	"sync"
 )
 
@@ -47,6 +49,7 @@ var running struct {
 
 func enterExecution(ctx context.Context) func() {
 	lc, _ := ctx.Value(logContextKey{}).(*logContext)
+	drain() // lines written before this request are not its own
 	running.Lock()
 	if running.set == nil {
 		running.set = map[*logContext]struct{}{}
@@ -54,10 +57,56 @@ func enterExecution(ctx context.Context) func() {
 	running.set[lc] = struct{}{}
 	running.Unlock()
 	return func() {
+		drain() // lines written during this request are labelled before it ends
 		running.Lock()
 		delete(running.set, lc)
 		running.Unlock()
 	}
+}
+
+// A barrier line through each captured pipe: once the pump has read it,
+// every line written before it has been labelled.
+const barrier = "\x00nodego-barrier "
+
+var captured struct {
+	sync.Mutex
+	pipes   []*os.File
+	waiting map[string]chan struct{}
+	next    int
+}
+
+func drain() {
+	captured.Lock()
+	pipes := captured.pipes
+	var waits []chan struct{}
+	for _, w := range pipes {
+		captured.next++
+		id := fmt.Sprint(captured.next)
+		ch := make(chan struct{})
+		captured.waiting[id] = ch
+		waits = append(waits, ch)
+		w.WriteString(barrier + id + "\n")
+	}
+	captured.Unlock()
+	for _, ch := range waits {
+		<-ch
+	}
+}
+
+// arrived reports whether line is a barrier, and releases its waiter.
+func arrived(line []byte) bool {
+	id, ok := strings.CutPrefix(string(line), barrier)
+	if !ok {
+		return false
+	}
+	captured.Lock()
+	ch := captured.waiting[id]
+	delete(captured.waiting, id)
+	captured.Unlock()
+	if ch != nil {
+		close(ch)
+	}
+	return true
 }
 
 // soleExecution is the only request running, if exactly one is.
@@ -140,6 +189,12 @@ func captureStdio() error {
 			realStdout = real
 		}
 		*target.file = w
+		captured.Lock()
+		captured.pipes = append(captured.pipes, w)
+		if captured.waiting == nil {
+			captured.waiting = map[string]chan struct{}{}
+		}
+		captured.Unlock()
 		go pump(r, real, target.stderr)
 	}
 	log.SetOutput(os.Stderr)
@@ -151,6 +206,9 @@ func pump(r io.Reader, out io.Writer, stderr bool) {
 	scanner.Buffer(make([]byte, 64*1024), 1<<20)
 	for scanner.Scan() {
 		line := scanner.Bytes()
+		if arrived(line) {
+			continue
+		}
 		if lc := soleExecution(); lc != nil {
 			out.Write(structured(line, lc, stderr))
 		} else {

@@ -20,6 +20,7 @@ export default function setup() {
   build('probe', 'probe');
   build('systemd-target', 'systemd-target');
   build('owaction', 'owaction');
+  build('fffuncs', 'fffuncs');
   for (const example of ['exec', 'hello', 'ciao']) {
     build(`openwhisk/${example}`, `ow-${example}`, undefined, path.join(root, 'examples'));
   }
