@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { doctor } from './doctor.js';
 import { goBuild } from './go-build.js';
 import { initFunction } from './init.js';
+import { startLegacyWorker } from '../emulators/legacy-worker.js';
 import { startOpenWhiskNodeRuntime } from '../emulators/openwhisk-nodejs.js';
 import { packageFunction } from './package.js';
 import { serve } from './serve.js';
@@ -20,7 +21,8 @@ commands:
   package [dir]  --target openwhisk: write dir/action.zip for an OpenWhisk nodejs action
                  (--arch amd64|arm64, default amd64; --out file)
   emulate <host> run a local stand-in for a host that npm does not ship, on --port
-                 (default $PORT or 8080): openwhisk (the OpenWhisk Node.js runtime)
+                 (default $PORT or 8080): openwhisk (the OpenWhisk Node.js runtime), or
+                 legacy-worker --source dir --target name (the Node 6/8 Cloud Functions worker)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -34,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
       port: { type: 'string' },
       target: { type: 'string' },
       template: { type: 'string' },
+      source: { type: 'string' },
       'no-watch': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -72,12 +75,16 @@ async function main(argv: string[]): Promise<number> {
     case 'emulate': {
       const host = positionals[0];
       const port = Number(values.port ?? process.env.PORT ?? 8080);
-      if (host !== 'openwhisk') {
-        process.stderr.write(`nodego emulate: unknown host ${JSON.stringify(host)}; known: openwhisk\n`);
+      let server: import('node:http').Server;
+      if (host === 'openwhisk') {
+        server = (await startOpenWhiskNodeRuntime(port)).server;
+      } else if (host === 'legacy-worker') {
+        server = await startLegacyWorker({ port, source: values.source ?? '.', ...(values.target ? { target: values.target } : {}) });
+      } else {
+        process.stderr.write(`nodego emulate: unknown host ${JSON.stringify(host)}; known: openwhisk, legacy-worker\n`);
         return 2;
       }
-      const runtime = await startOpenWhiskNodeRuntime(port);
-      const address = runtime.server.address() as { port: number };
+      const address = server.address() as { port: number };
       process.stdout.write(`${JSON.stringify({ event: 'listening', host, pid: process.pid, port: address.port })}\n`);
       return new Promise<number>(() => {}); // serves until the process is killed or swapped
     }
