@@ -28,6 +28,8 @@ export interface BuildOptions {
   out?: string;
   /** Where go's output goes; default inherit. */
   quiet?: boolean;
+  /** With no Go toolchain here, keep a valid existing binary instead of failing. */
+  ifGo?: boolean;
 }
 
 export interface BuildResult {
@@ -51,6 +53,9 @@ export function goBuild(options: BuildOptions): BuildResult {
   });
   if (result.error) {
     const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
+    if (missing && options.ifGo && fs.existsSync(binary)) {
+      return { ok: true, binary, output: 'no Go toolchain here: keeping the binary that came with the function' };
+    }
     return {
       ok: false,
       binary,

@@ -1,7 +1,7 @@
 // `nodego init [dir] --template <name>`: a function directory ready to build,
-// test and deploy: the Go code from go-template/templates/<name>, a go.mod
-// that builds offline against the Go module npm installed, and the Node side
-// the host loads.
+// test and deploy: the Go code and go.mod of go-template/templates/<name>
+// (the go.mod pointed at the Go module npm installed, so it builds without
+// fetching nodego), and the Node side the host loads.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NodegoError } from '../errors.js';
@@ -9,18 +9,32 @@ import { NodegoError } from '../errors.js';
 const packageRoot = path.join(__dirname, '..', '..');
 const templatesDir = path.join(packageRoot, 'go-template', 'templates');
 const ownVersion = (JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+const FRAMEWORK = '@google-cloud/functions-framework';
+const frameworkVersion = '^5.0.5';
 
 interface Template {
   description: string;
   scripts: Record<string, string>;
-  dependencies?: Record<string, string>;
+  /** The Functions Framework signature; none for OpenWhisk. */
+  signature?: 'http' | 'cloudevent' | 'event';
 }
 
-const TEMPLATES: Record<string, Template> = {
-  http: {
-    description: 'an HTTP function (any host: plain Node, Functions Framework)',
-    scripts: { build: 'nodego build', start: 'nodego serve', test: 'nodego build && go test ./...' },
+const functionsFramework = (signature: 'http' | 'cloudevent' | 'event'): Template => ({
+  description: `a Functions Framework ${signature} function`,
+  signature,
+  scripts: {
+    // gcp-build: Cloud Functions' build step; it keeps an uploaded binary when the build image has no Go.
+    'gcp-build': 'nodego build --if-go',
+    start: 'nodego serve',
+    test: 'nodego test',
+    package: 'nodego build && nodego package --target gcf',
   },
+});
+
+const TEMPLATES: Record<string, Template> = {
+  http: functionsFramework('http'),
+  cloudevent: functionsFramework('cloudevent'),
+  event: functionsFramework('event'),
   openwhisk: {
     description: 'an OpenWhisk action for the Node.js kind',
     scripts: {
@@ -48,27 +62,33 @@ export function initFunction(options: InitOptions): string[] {
   }
   const dir = path.resolve(options.dir);
   const name = path.basename(dir).toLowerCase().replace(/[^a-z0-9-]+/g, '-') || 'function';
+  const pkg = {
+    name,
+    version: '1.0.0',
+    private: true,
+    main: 'index.js',
+    scripts: template.scripts,
+    dependencies: {
+      nodego: `^${ownVersion}`,
+      ...(template.signature ? { [FRAMEWORK]: frameworkVersion } : {}),
+    },
+    nodego: { binary: 'bin/function', ...(template.signature ? { target: 'function', signatureType: template.signature } : {}) },
+  };
   const files: Record<string, string> = {
     'index.js': "// The host (Node.js) loads this module; nodego swaps the process into bin/function.\nmodule.exports = require('nodego').start();\n",
-    'package.json':
-      JSON.stringify(
-        {
-          name,
-          version: '1.0.0',
-          private: true,
-          main: 'index.js',
-          scripts: template.scripts,
-          dependencies: { nodego: `^${ownVersion}`, ...template.dependencies },
-          nodego: { binary: 'bin/function' },
-        },
-        null,
-        2,
-      ) + '\n',
-    'go.mod': `module ${name}\n\ngo 1.22\n\nrequire github.com/nodego/nodego v0.0.0\n\n// The runtime library comes with the npm package: no network needed to build.\nreplace github.com/nodego/nodego => ./node_modules/nodego/go-template\n`,
-    '.gitignore': 'node_modules/\nbin/\n*.zip\n',
+    'package.json': JSON.stringify(pkg, null, 2) + '\n',
+    '.gitignore': 'node_modules/\nbin/\n*.zip\nfunction_output.json\n',
   };
   const source = path.join(templatesDir, options.template);
-  for (const file of fs.readdirSync(source)) files[file] = fs.readFileSync(path.join(source, file), 'utf8');
+  for (const file of fs.readdirSync(source)) {
+    let text = fs.readFileSync(path.join(source, file), 'utf8');
+    if (file === 'go.mod') {
+      text = text
+        .replace(/^module .*$/m, `module ${name}`)
+        .replace(/^replace github\.com\/nodego\/nodego => .*$/m, '// The runtime library comes with the npm package: nothing to fetch for it.\nreplace github.com/nodego/nodego => ./node_modules/nodego/go-template');
+    }
+    files[file] = text;
+  }
   fs.mkdirSync(dir, { recursive: true });
   const existing = Object.keys(files).filter((f) => fs.existsSync(path.join(dir, f)));
   if (existing.length > 0) {

@@ -8,18 +8,23 @@ import { startLegacyWorker } from '../emulators/legacy-worker.js';
 import { startOpenWhiskNodeRuntime } from '../emulators/openwhisk-nodejs.js';
 import { packageFunction } from './package.js';
 import { serve } from './serve.js';
+import { testFunction } from './test-function.js';
 
 const USAGE = `usage: nodego <command> [dir] [options]
 
 commands:
-  init [dir]     scaffold a function in dir (default .): --template http|openwhisk
+  init [dir]     scaffold a function in dir (default .):
+                 --template http|cloudevent|event (Functions Framework) or openwhisk
+  test [dir]     build, go test, then one real request through the function's host
   build [dir]    compile the Go function in dir (default .) to dir/bin/function,
-                 static (CGO_ENABLED=0) for linux; --arch amd64|arm64 for another CPU
-  serve [dir]    build, then run dir/index.js under Node on http://localhost:PORT
+                 static (CGO_ENABLED=0) for linux; --arch amd64|arm64 for another CPU;
+                 --if-go: where there is no Go toolchain, keep an existing binary
+  serve [dir]    build, then run the function under its host on http://localhost:PORT
                  (--port, default $PORT or 8080); rebuilds when a .go file changes
   doctor [dir]   check this machine and the function in dir, with a fix for each problem
-  package [dir]  --target openwhisk: write dir/action.zip for an OpenWhisk nodejs action
-                 (--arch amd64|arm64, default amd64; --out file)
+  package [dir]  write dir/function.zip for a Node.js Cloud Function (--target gcf, the
+                 default) or dir/action.zip for an OpenWhisk nodejs action (--target openwhisk);
+                 --arch amd64|arm64 (default amd64), --out file
   emulate <host> run a local stand-in for a host that npm does not ship, on --port
                  (default $PORT or 8080): openwhisk (the OpenWhisk Node.js runtime), or
                  legacy-worker --source dir --target name (the Node 6/8 Cloud Functions worker)
@@ -38,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
       template: { type: 'string' },
       source: { type: 'string' },
       'no-watch': { type: 'boolean' },
+      'if-go': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -49,12 +55,12 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'build': {
-      const result = goBuild({ dir, ...(values.arch ? { arch: values.arch } : {}), ...(values.out ? { out: values.out } : {}) });
+      const result = goBuild({ dir, ifGo: Boolean(values['if-go']), ...(values.arch ? { arch: values.arch } : {}), ...(values.out ? { out: values.out } : {}) });
       if (!result.ok) {
         process.stderr.write(`nodego build: failed${result.output ? `: ${result.output}` : ''}\n`);
         return 1;
       }
-      process.stdout.write(`nodego build: ${result.binary}\n`);
+      process.stdout.write(`nodego build: ${result.binary}${result.output && !result.output.includes('\n') ? ` (${result.output})` : ''}\n`);
       return 0;
     }
     case 'serve': {
@@ -63,12 +69,15 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'doctor':
       return doctor(dir);
+    case 'test':
+      return testFunction(dir);
     case 'package': {
-      if (values.target !== 'openwhisk') {
-        process.stderr.write('nodego package: say --target openwhisk\n');
+      const target = values.target ?? 'gcf';
+      if (target !== 'openwhisk' && target !== 'gcf') {
+        process.stderr.write(`nodego package: --target is gcf (the default) or openwhisk, not ${target}\n`);
         return 2;
       }
-      const out = await packageFunction({ dir, target: 'openwhisk', ...(values.arch ? { arch: values.arch } : {}), ...(values.out ? { out: values.out } : {}) });
+      const out = await packageFunction({ dir, target, ...(values.arch ? { arch: values.arch } : {}), ...(values.out ? { out: values.out } : {}) });
       process.stdout.write(`nodego package: ${out}\n`);
       return 0;
     }

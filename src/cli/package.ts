@@ -1,8 +1,13 @@
-// `nodego package`: the archive to upload. For OpenWhisk, an action zip for
-// the Node.js kind: index.js, package.json, the Go binary, and the parts of
-// nodego that run at /init (its JavaScript and a prebuilt addon), since the
-// runtime installs nothing.
+// `nodego package`: the archive to upload.
+// - openwhisk: an action zip for the Node.js kind: index.js, package.json, the
+//   Go binary, and the parts of nodego that run at /init (its JavaScript and a
+//   prebuilt addon), since that runtime installs nothing.
+// - gcf: function.zip for a Node.js Cloud Function: index.js, package.json,
+//   the Go binary and sources, and nodego itself as a vendored tarball with
+//   its prebuilt addon, so the platform's npm install compiles nothing.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as yazl from 'yazl';
 import { DEFAULT_BINARY, resolveBinary, validateBinary } from '../binary.js';
@@ -16,14 +21,15 @@ const NODE_ARCH: Record<string, string> = { amd64: 'x64', arm64: 'arm64' };
 
 export interface PackageOptions {
   dir: string;
-  target: 'openwhisk';
+  target: 'openwhisk' | 'gcf';
   /** GOARCH of the platform; default amd64, what the public platforms run. */
   arch?: string;
   out?: string;
 }
 
 interface Entry {
-  file: string;
+  file?: string;
+  data?: Buffer;
   name: string;
   mode: number;
 }
@@ -45,7 +51,7 @@ function newestSource(dir: string): { file: string; mtime: number } | undefined 
   let newest: { file: string; mtime: number } | undefined;
   for (const e of walk(dir, '', (rel) => !/^(node_modules|bin)(\/|$)/.test(rel))) {
     if (!/\.go$|(^|\/)go\.(mod|sum)$/.test(e.name)) continue;
-    const mtime = fs.statSync(e.file).mtimeMs;
+    const mtime = fs.statSync(e.file!).mtimeMs;
     if (!newest || mtime > newest.mtime) newest = { file: e.name, mtime };
   }
   return newest;
@@ -86,24 +92,67 @@ function nodegoRuntime(arch: string): Entry[] {
   ];
 }
 
+/**
+ * nodego as an npm tarball, for the platform's npm install: with the
+ * prebuilt addon for the target, so that install compiles nothing.
+ */
+function vendoredNodego(arch: string): { name: string; data: Buffer } {
+  const nodeArch = NODE_ARCH[arch] ?? arch;
+  if (!fs.existsSync(path.join(packageRoot, 'prebuilds', `linux-${nodeArch}`))) {
+    throw new NodegoError(
+      'NODEGO_E_ADDON',
+      `this nodego has no prebuilt addon for linux-${nodeArch}, so the platform would have to compile one`,
+      'install the published nodego package (it ships them), or run `npm run prebuild` in nodego on such a machine',
+    );
+  }
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nodego-pack-'));
+  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], { cwd: packageRoot, encoding: 'utf8' });
+  const file = out.trim().split('\n').at(-1)!;
+  const data = fs.readFileSync(path.join(work, file));
+  fs.rmSync(work, { recursive: true, force: true });
+  return { name: `vendor/${file}`, data };
+}
+
+function goSources(dir: string): Entry[] {
+  return walk(dir, '', (rel) => !/^(node_modules|bin|vendor)(\/|$)/.test(rel)).filter((e) => /\.go$|(^|\/)go\.(mod|sum)$/.test(e.name));
+}
+
 export function packageFunction(options: PackageOptions): Promise<string> {
   const dir = path.resolve(options.dir);
   const arch = options.arch ?? 'amd64';
   for (const required of ['index.js', 'package.json']) {
     if (!fs.existsSync(path.join(dir, required))) {
-      throw new NodegoError('NODEGO_E_OPTIONS', `no ${required} in ${dir}`, 'run `nodego init --template openwhisk` there first');
+      throw new NodegoError('NODEGO_E_OPTIONS', `no ${required} in ${dir}`, `run \`nodego init\` there first`);
     }
   }
   const binary = checkedBinary(dir, arch);
-  const entries: Entry[] = [
-    { file: path.join(dir, 'index.js'), name: 'index.js', mode: 0o644 },
-    { file: path.join(dir, 'package.json'), name: 'package.json', mode: 0o644 },
-    { file: binary, name: path.relative(dir, binary).split(path.sep).join('/') || DEFAULT_BINARY, mode: 0o755 },
-    ...nodegoRuntime(arch),
-  ];
-  const out = path.resolve(dir, options.out ?? 'action.zip');
+  const binaryEntry: Entry = { file: binary, name: path.relative(dir, binary).split(path.sep).join('/') || DEFAULT_BINARY, mode: 0o755 };
+  let entries: Entry[];
+  if (options.target === 'openwhisk') {
+    entries = [
+      { file: path.join(dir, 'index.js'), name: 'index.js', mode: 0o644 },
+      { file: path.join(dir, 'package.json'), name: 'package.json', mode: 0o644 },
+      binaryEntry,
+      ...nodegoRuntime(arch),
+    ];
+  } else {
+    const tarball = vendoredNodego(arch);
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    pkg.dependencies = { ...pkg.dependencies, nodego: `file:${tarball.name}` };
+    entries = [
+      { file: path.join(dir, 'index.js'), name: 'index.js', mode: 0o644 },
+      { data: Buffer.from(JSON.stringify(pkg, null, 2) + '\n'), name: 'package.json', mode: 0o644 },
+      binaryEntry,
+      ...goSources(dir),
+      { data: tarball.data, name: tarball.name, mode: 0o644 },
+    ];
+  }
+  const out = path.resolve(dir, options.out ?? (options.target === 'openwhisk' ? 'action.zip' : 'function.zip'));
   const zip = new yazl.ZipFile();
-  for (const e of entries) zip.addFile(e.file, e.name, { mode: 0o100000 | e.mode });
+  for (const e of entries) {
+    if (e.data) zip.addBuffer(e.data, e.name, { mode: 0o100000 | e.mode });
+    else zip.addFile(e.file!, e.name, { mode: 0o100000 | e.mode });
+  }
   zip.end();
   return new Promise((resolve, reject) => {
     zip.outputStream.pipe(fs.createWriteStream(out)).on('close', () => resolve(out)).on('error', reject);

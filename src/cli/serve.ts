@@ -1,9 +1,11 @@
-// `nodego serve`: build, then run the function's index.js under Node the way
-// a host would, on http://localhost:PORT; a changed .go file rebuilds and
-// restarts it.
+// `nodego serve`: build, then run the function under its host the way the
+// platform would (the Functions Framework when the function depends on it,
+// else node index.js), on http://localhost:PORT; a changed .go file rebuilds
+// and restarts it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readFunctionDir, hostCommand } from './function-dir.js';
 import { goBuild } from './go-build.js';
 
 export interface ServeOptions {
@@ -14,6 +16,7 @@ export interface ServeOptions {
 
 export function serve(options: ServeOptions): Promise<number> {
   const dir = path.resolve(options.dir);
+  const fn = readFunctionDir(dir);
   const entry = path.join(dir, 'index.js');
   if (!fs.existsSync(entry)) {
     process.stderr.write(`nodego serve: no index.js in ${dir}: run \`nodego init\` there first\n`);
@@ -32,7 +35,7 @@ export function serve(options: ServeOptions): Promise<number> {
       resolve(code);
     };
     const run = () => {
-      child = spawn(process.execPath, [entry], {
+      child = spawn(process.execPath, hostCommand(fn, options.port), {
         cwd: dir,
         stdio: 'inherit',
         env: { ...process.env, PORT: String(options.port) },

@@ -1,26 +1,32 @@
-// The starter HTTP function: edit Handle. `nodego build` compiles this directory
-// to bin/function; the Node host's index.js swaps into it.
+// An HTTP function: edit Function. `nodego build` compiles this directory to
+// bin/function; the host (the Functions Framework, or any Node server) loads
+// index.js, which swaps the process into it.
 package main
 
 import (
 	"fmt"
+	"html"
 	"log"
 	"net/http"
 
-	"github.com/nodego/nodego"
+	"github.com/nodego/nodego/functions"
 )
 
-// Handle answers every request.
-func Handle(w http.ResponseWriter, r *http.Request) {
+// Function answers every request.
+func Function(w http.ResponseWriter, r *http.Request) {
 	name := r.URL.Query().Get("name")
 	if name == "" {
-		name = "world"
+		name = "World"
 	}
-	fmt.Fprintf(w, "Hello, %s, from Go.\n", name)
+	fmt.Fprintf(w, "Hello, %s!\n", html.EscapeString(name))
+}
+
+func init() {
+	functions.HTTP("function", Function)
 }
 
 func main() {
-	if err := nodego.Serve(http.HandlerFunc(Handle)); err != nil {
+	if err := functions.Serve(); err != nil {
 		log.Fatal(err)
 	}
 }

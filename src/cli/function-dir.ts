@@ -1,0 +1,49 @@
+// What a function directory says about itself: its package.json, the
+// "nodego" field (target, signature type), and the Functions Framework it
+// depends on, if any.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export interface FunctionDir {
+  dir: string;
+  pkg: { name?: string; dependencies?: Record<string, string>; nodego?: { target?: string; signatureType?: string } };
+  target: string;
+  signatureType: 'http' | 'cloudevent' | 'event';
+  /** The Functions Framework's main.js, when the function uses it. */
+  framework?: string;
+}
+
+export function readFunctionDir(dirArg: string): FunctionDir {
+  const dir = path.resolve(dirArg);
+  let pkg: FunctionDir['pkg'] = {};
+  try {
+    pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as FunctionDir['pkg'];
+  } catch {
+    // no package.json: a bare index.js
+  }
+  const signature = pkg.nodego?.signatureType ?? 'http';
+  const out: FunctionDir = {
+    dir,
+    pkg,
+    target: pkg.nodego?.target ?? 'function',
+    signatureType: signature === 'cloudevent' || signature === 'event' ? signature : 'http',
+  };
+  if (pkg.dependencies?.['@google-cloud/functions-framework']) {
+    try {
+      // Its exports map hides package.json; the entry sits beside main.js.
+      const entry = require.resolve('@google-cloud/functions-framework', { paths: [dir] });
+      out.framework = path.join(path.dirname(entry), 'main.js');
+    } catch {
+      // not installed yet; callers say to run npm install
+    }
+  }
+  return out;
+}
+
+/** The command that runs the function's host, as the platform would. */
+export function hostCommand(fn: FunctionDir, port: number): string[] {
+  if (fn.framework) {
+    return [fn.framework, '--source', fn.dir, '--target', fn.target, '--signature-type', fn.signatureType, '--port', String(port)];
+  }
+  return [path.join(fn.dir, 'index.js')];
+}
