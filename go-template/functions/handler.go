@@ -19,7 +19,7 @@ import (
 )
 
 // maxBody is the Node framework's body limit.
-const maxBody = 1 << 30
+var maxBody int64 = 1 << 30 // a variable so tests can lower it
 
 const statusHeader = "X-Google-Status"
 
