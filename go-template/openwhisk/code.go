@@ -18,13 +18,20 @@ const maxUnzipped = 1 << 30
 
 // decodeBinary accepts base64 as `base64` prints it, with line breaks.
 func decodeBinary(code string) ([]byte, error) {
-	clean := strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' || r == ' ' || r == '\t' {
-			return -1
+	if !strings.ContainsAny(code, "\n\r \t") {
+		return base64.StdEncoding.DecodeString(code)
+	}
+	clean := make([]byte, 0, len(code))
+	for i := 0; i < len(code); i++ {
+		switch c := code[i]; c {
+		case '\n', '\r', ' ', '\t':
+		default:
+			clean = append(clean, c)
 		}
-		return r
-	}, code)
-	return base64.StdEncoding.DecodeString(clean)
+	}
+	out := make([]byte, base64.StdEncoding.DecodedLen(len(clean)))
+	n, err := base64.StdEncoding.Decode(out, clean)
+	return out[:n], err
 }
 
 // saveAction writes the action (an executable, or a zip holding one) into a

@@ -165,7 +165,7 @@ func (p *Proxy) accept(w http.ResponseWriter, v initValue) {
 	exportEnv(v.Env)
 	p.entry = entry
 	p.initialized = true
-	p.removeOldActions()
+	go p.removeOldActions() // not on the /init's path
 	// The contract ignores the body of a successful /init; an empty one
 	// keeps `curl -d @hello.json .../init` silent, as the proxy always was.
 	w.Header().Set("Content-Length", "0")

@@ -1,0 +1,7 @@
+module github.com/nodego/nodego/bench
+
+go 1.22
+
+require github.com/nodego/nodego v0.0.0
+
+replace github.com/nodego/nodego => ../../go-template

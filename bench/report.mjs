@@ -1,0 +1,177 @@
+// Turns the bench samples into docs/benchmarks.{json,md,svg}: medians,
+// spreads (min-max across rounds), ratios against the alternatives measured
+// in the same run, and each target from issue 5 checked against them.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const stat = (xs) => (xs.length ? { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) } : undefined);
+const fmt = (x, digits = 1) => (x === undefined ? 'n/a' : Number(x).toFixed(digits));
+const spread = (s, digits = 1) => (s ? `${fmt(s.median, digits)} (${fmt(s.min, digits)}-${fmt(s.max, digits)})` : 'n/a');
+
+export function summarize(results) {
+  const by = {};
+  for (const { id, label } of results.contenders) {
+    const xs = results.samples[id];
+    by[id] = {
+      label,
+      rps: stat(xs.map((x) => x.rps)),
+      p50: stat(xs.map((x) => x.p50_ms)),
+      p99: stat(xs.map((x) => x.p99_ms)),
+      rssMiB: stat(xs.map((x) => x.rssMiB)),
+      coldStartMs: stat(xs.map((x) => x.coldStartMs)),
+      errors: xs.reduce((n, x) => n + x.errors + x.non200, 0),
+      loadgenCpuShare: stat(xs.map((x) => x.loadgen_cpu_ms / 1000 / x.seconds)),
+    };
+  }
+  const plain = results.samples['nodego-plain'];
+  const swap = {
+    ms: stat(plain.map((x) => x.swapMs)),
+    failures: plain.reduce((n, x) => n + x.swapFailures, 0),
+    requestsDuring: plain.reduce((n, x) => n + x.swapRequests, 0),
+    ffRequireToFirstAnswerMs: stat(results.samples['nodego-ff'].map((x) => x.swapToFirstAnswerMs)),
+  };
+  const ratio = (a, b, key) => by[a][key].median / by[b][key].median;
+  const ratios = {
+    plainVsNative: ratio('nodego-plain', 'go-native', 'rps'),
+    ffVsNative: ratio('nodego-ff', 'go-native', 'rps'),
+    plainVsProxy: ratio('nodego-plain', 'node-proxy', 'rps'),
+    plainVsNdjson: ratio('nodego-plain', 'node-ndjson', 'rps'),
+    plainVsPureNode: ratio('nodego-plain', 'node-ff', 'rps'),
+    p99VsNative: ratio('nodego-plain', 'go-native', 'p99'),
+    rssVsProxy: ratio('nodego-plain', 'node-proxy', 'rssMiB'),
+    coldStartFfVsPureNode: ratio('nodego-ff', 'node-ff', 'coldStartMs'),
+  };
+  const ow = { nodego: stat(results.openwhisk.nodego), actionloop: stat(results.openwhisk.actionloop) };
+  const wide = (id, key) => (by[id][key].max - by[id][key].min) / by[id][key].median;
+  const targets = [
+    ['throughput >= 0.97x the native Go server (plain host)', ratios.plainVsNative >= 0.97, `${fmt(ratios.plainVsNative, 3)}x`, `native's own spread across rounds is ${fmt(wide('go-native', 'rps') * 100)}%`],
+    ['throughput >= 0.97x native (Functions Framework host)', ratios.ffVsNative >= 0.97, `${fmt(ratios.ffVsNative, 3)}x`, 'the FF contract wrapper (execution id, ignored routes) runs on every request'],
+    ['throughput >= 5x the Node proxy', ratios.plainVsProxy >= 5, `${fmt(ratios.plainVsProxy, 2)}x`, 'on one core the proxy pair shares that core; the gap depends on how much of it Node takes'],
+    ['p99 within 1.05x native', ratios.p99VsNative <= 1.05, `${fmt(ratios.p99VsNative, 3)}x`, `p99 spread across rounds: native ${fmt(wide('go-native', 'p99') * 100)}%, nodego ${fmt(wide('nodego-plain', 'p99') * 100)}%`],
+    ['RSS at most 0.15x the proxy pair', ratios.rssVsProxy <= 0.15, `${fmt(ratios.rssVsProxy, 3)}x`, 'Go allocates per connection under load; the pair holds Node plus the same Go server'],
+    ['swap under 5 ms', swap.ms.median < 5, `${fmt(swap.ms.median, 2)} ms`, 'the swap waits for the quiet point; under load that is the time for in-flight responses to finish'],
+    ['cold start no slower than a pure Node function under the same host', ratios.coldStartFfVsPureNode <= 1, `${fmt(ratios.coldStartFfVsPureNode, 3)}x`, 'both start the framework; nodego then execs a Go binary instead of finishing the framework\'s start'],
+    ['zero failed requests during a swap under load', swap.failures === 0, `${swap.failures} of ${swap.requestsDuring}`, 'see the failing run'],
+  ].map(([target, met, measured, why]) => ({ target, met, measured, ...(met ? {} : { why }) }));
+  return { by, swap, ratios, ow, targets };
+}
+
+function markdown(results, s) {
+  const v = results.versions;
+  const rows = results.contenders.map(({ id }) => {
+    const c = s.by[id];
+    return `| ${c.label} | ${spread(c.rps, 0)} | ${spread(c.p50, 2)} | ${spread(c.p99, 2)} | ${spread(c.rssMiB)} | ${spread(c.coldStartMs)} | ${c.errors} |`;
+  });
+  return `# Benchmarks
+
+Written by \`npm run bench${results.quick ? ' -- --quick' : ''}\` on ${v.date}. One machine, one run: every
+contender below was measured in the same run, ${results.repeats} rounds in shuffled order, ${results.seconds} s of load each
+after a 0.5 s warm-up. Each contender runs on core 0 (\`taskset -c 0\`), the load generator on core 1, so
+each gets the same CPU budget. Absolute numbers on a shared machine are noise; the ratios are the result.
+Figures are medians, with the min-max across rounds in brackets.
+
+- Machine: ${v.cores} x ${v.cpu}, Linux ${v.kernel}
+- Node ${v.node}, ${v.go}, nodego ${v.nodego}, @google-cloud/functions-framework ${v.functionsFramework}
+- Load: ${v.loadGenerator}; it used ${fmt(s.by['go-native'].loadgenCpuShare.median * 100, 0)}% of its core against the
+  native server, so the native figure is the ceiling this load generator can show on this machine.
+- Handler: the same Go function (\`bench/go/gohello\`) answering \`Hello, World!\\n\` in every Go contender; the
+  pure Node function answers the same bytes.
+
+## Contenders
+
+| contender | req/s | p50 ms | p99 ms | RSS MiB (all processes) | cold start ms | failed requests |
+|---|---|---|---|---|---|---|
+${rows.join('\n')}
+
+Cold start is process start to the first 200. For the plain host that answer comes from Node (the swap comes
+later, on a signal); for the Functions Framework host it comes from Go, since the swap happens while the
+framework loads the function.
+
+## Ratios (same run)
+
+| | ratio |
+|---|---|
+| nodego (plain) / native Go, throughput | ${fmt(s.ratios.plainVsNative, 3)} |
+| nodego (Functions Framework) / native Go, throughput | ${fmt(s.ratios.ffVsNative, 3)} |
+| nodego / Node proxy, throughput | ${fmt(s.ratios.plainVsProxy, 2)} |
+| nodego / NDJSON shim, throughput | ${fmt(s.ratios.plainVsNdjson, 2)} |
+| nodego / pure Node function, throughput | ${fmt(s.ratios.plainVsPureNode, 2)} |
+| nodego / native Go, p99 latency | ${fmt(s.ratios.p99VsNative, 3)} |
+| nodego / Node proxy pair, RSS | ${fmt(s.ratios.rssVsProxy, 3)} |
+| nodego (FF) / pure Node (FF), cold start | ${fmt(s.ratios.coldStartFfVsPureNode, 3)} |
+
+## The swap
+
+- Swap time, plain host, under load (${CONNECTIONS_TEXT(results)}): the \`swap()\` call to the first answer from Go: ${spread(s.swap.ms, 2)} ms.
+- Functions Framework host: the module's \`require\` to the first answer from Go (exec, Go start, bind): ${spread(s.swap.ffRequireToFirstAnswerMs, 2)} ms.
+- Failed requests during the swap under load: **${s.swap.failures}** of ${s.swap.requestsDuring}.
+
+## OpenWhisk: \`/init\` to the first \`/run\`
+
+| design | ms |
+|---|---|
+| nodego's self-replacing proxy (execve into the action) | ${spread(s.ow.nodego, 2)} |
+| actionloop design (the proxy spawns the action, pipes to it) | ${spread(s.ow.actionloop, 2)} |
+
+## Targets
+
+| target | measured | met | why not |
+|---|---|---|---|
+${s.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} | ${t.why ?? ''} |`).join('\n')}
+
+![throughput and memory](benchmarks.svg)
+`;
+}
+
+const CONNECTIONS_TEXT = (r) => `${r.connections} keep-alive connections`;
+
+function svg(results, s) {
+  const ids = results.contenders.map((c) => c.id);
+  const maxRps = Math.max(...ids.map((id) => s.by[id].rps.max));
+  const maxRss = Math.max(...ids.map((id) => s.by[id].rssMiB.max));
+  const rowH = 34;
+  const left = 290;
+  const barW = 320;
+  const height = 60 + ids.length * rowH;
+  const bars = ids
+    .map((id, i) => {
+      const c = s.by[id];
+      const y = 40 + i * rowH;
+      const w = (c.rps.median / maxRps) * barW;
+      const wm = (c.rssMiB.median / maxRss) * 160;
+      const x0 = left + (c.rps.min / maxRps) * barW;
+      const x1 = left + (c.rps.max / maxRps) * barW;
+      const fill = id.startsWith('nodego') ? '#2b7bb9' : id === 'go-native' ? '#555' : '#c9a227';
+      return `<text x="${left - 8}" y="${y + 15}" text-anchor="end">${c.label}</text>
+<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="20" fill="${fill}"/>
+<line x1="${x0.toFixed(1)}" y1="${y + 10}" x2="${x1.toFixed(1)}" y2="${y + 10}" stroke="#000"/>
+<text x="${left + w + 6}" y="${y + 15}">${Math.round(c.rps.median)}</text>
+<rect x="${left + barW + 90}" y="${y}" width="${wm.toFixed(1)}" height="20" fill="#8a8a8a"/>
+<text x="${left + barW + 96 + wm}" y="${y + 15}">${fmt(c.rssMiB.median)} MiB</text>`;
+    })
+    .join('\n');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + barW + 340}" height="${height}" font-family="sans-serif" font-size="12">
+<text x="${left}" y="20" font-weight="bold">requests/s (median, min-max)</text>
+<text x="${left + barW + 90}" y="20" font-weight="bold">RSS of all processes</text>
+${bars}
+</svg>
+`;
+}
+
+export function writeReports(root, results) {
+  const s = summarize(results);
+  const docs = path.join(root, 'docs');
+  fs.mkdirSync(docs, { recursive: true });
+  const files = {
+    'benchmarks.json': JSON.stringify({ ...results, summary: s }, null, 2) + '\n',
+    'benchmarks.md': markdown(results, s),
+    'benchmarks.svg': svg(results, s),
+  };
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(docs, name), text);
+  return Object.keys(files).map((f) => path.join('docs', f));
+}
