@@ -157,7 +157,7 @@ const CONTENDERS = [
     label: 'Node proxy to a Go child',
     async start(port) {
       const t0 = performance.now();
-      const proc = pinned(0, process.execPath, [path.join(root, 'bench', 'hosts', 'proxy.js')], { env: env(port), stdio: 'ignore' });
+      const proc = pinned(0, process.execPath, [path.join(root, 'bench', 'hosts', 'proxy.js')], { env: env(port, { CHILD_PORT: String(await freePort()) }), stdio: 'ignore' });
       return { proc, coldStartMs: await firstAnswer(port, t0) };
     },
   },

@@ -2,6 +2,16 @@
 // calling swap() or start() replaces the Node process with the function's Go
 // binary by execve(2): same PID, same listening sockets, same keep-alive
 // connections.
+import { addon } from './addon.js';
+
+// Load the native addon now, off the swap's path (where it would add the
+// dlopen to the swap time). Where it cannot load, swap() says why.
+try {
+  addon();
+} catch {
+  // reported by swap(), start() and nodego doctor
+}
+
 export { swap, plan } from './swap.js';
 export type { SwapOptions, HandoffPlan, HostKind } from './swap.js';
 export { start } from './start.js';

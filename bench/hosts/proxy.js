@@ -4,7 +4,7 @@ const http = require('node:http');
 const { spawn } = require('node:child_process');
 
 const port = Number(process.env.PORT);
-const childPort = port + 1;
+const childPort = Number(process.env.CHILD_PORT);
 const child = spawn(process.env.BENCH_BINARY, [], {
   env: { ...process.env, PORT: String(childPort), FUNCTION_TARGET: 'hello' },
   stdio: 'ignore',
