@@ -118,6 +118,10 @@ framework loads the function.
 | nodego's self-replacing proxy (execve into the action) | ${spread(s.ow.nodego, 2)} |
 | actionloop design (the proxy spawns the action, pipes to it) | ${spread(s.ow.actionloop, 2)} |
 
+The self-replacing proxy answers \`/init\` from the new binary, so that \`/init\` carries the execve and the Go
+runtime's start; the actionloop proxy answers as soon as its child is spawned. What the swap buys comes after:
+one process, no pipe hop on every \`/run\`.
+
 ## Targets
 
 | target | measured | met | why not |
