@@ -15,6 +15,7 @@ const SWAP_TESTS = [
   'test/swap-listeners.test.ts',
   'test/bad-binary.test.ts',
   'test/after-swap.test.ts',
+  'test/swap-refusals.test.ts',
 ];
 
 function nodeBinary(version) {
