@@ -151,10 +151,8 @@ func Decode(lookup func(string) (string, bool), pid int) (*Handoff, error) {
 	}
 	if connsText, ok := lookup(EnvConns); ok && connsText != "" {
 		for _, item := range strings.Split(connsText, ",") {
-			fdText, listenerText, found := strings.Cut(item, "@")
-			fd, err1 := strconv.Atoi(fdText)
-			listener, err2 := strconv.Atoi(listenerText)
-			if !found || err1 != nil || err2 != nil {
+			fd, listener, ok := intPair(item, "@")
+			if !ok {
 				return nil, fmt.Errorf("handoff: %s entry %q is not fd@listener", EnvConns, item)
 			}
 			if listener < 0 || listener >= count {
@@ -168,10 +166,8 @@ func Decode(lookup func(string) (string, bool), pid int) (*Handoff, error) {
 	}
 	if replayText, ok := lookup(EnvReplay); ok && replayText != "" {
 		for _, item := range strings.Split(replayText, ",") {
-			connText, dataText, found := strings.Cut(item, ":")
-			connFD, err1 := strconv.Atoi(connText)
-			dataFD, err2 := strconv.Atoi(dataText)
-			if !found || err1 != nil || err2 != nil {
+			connFD, dataFD, ok := intPair(item, ":")
+			if !ok {
 				return nil, fmt.Errorf("handoff: %s entry %q is not conn:data", EnvReplay, item)
 			}
 			index := -1
@@ -193,6 +189,14 @@ func Decode(lookup func(string) (string, bool), pid int) (*Handoff, error) {
 		}
 	}
 	return h, nil
+}
+
+// intPair reads "a<sep>b" as two integers.
+func intPair(item, sep string) (a, b int, ok bool) {
+	aText, bText, found := strings.Cut(item, sep)
+	a, errA := strconv.Atoi(aText)
+	b, errB := strconv.Atoi(bText)
+	return a, b, found && errA == nil && errB == nil
 }
 
 // FDs returns every fd the hand-off passes, ascending.
