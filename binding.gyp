@@ -5,7 +5,7 @@
       "sources": [
         "native/addon.cc",
         "native/errno_name.cc",
-        "native/fd_describe.cc",
+        "native/exec_fix.cc",
         "native/fd_ops.cc",
         "native/handoff_exec.cc"
       ],

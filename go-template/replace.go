@@ -117,20 +117,18 @@ func (s *Server) waitQuiet(self *trackedConn, timeout time.Duration) error {
 func (s *Server) outgoing(self *trackedConn, replay []byte) (handoff.Outgoing, error) {
 	out := handoff.Outgoing{Host: s.Host}
 	for _, l := range s.listeners {
-		fd, err := listenerFD(l)
+		fd, err := fdOf(l.Listener)
 		if err != nil {
 			return out, fmt.Errorf("nodego: listener %s: %v", l.Addr(), err)
 		}
-		out.Listeners = append(out.Listeners, handoff.OutgoingListener{FD: fd, Name: l.name})
+		out.Listeners = append(out.Listeners, handoff.Listener{FD: fd, Name: l.Name})
 	}
 	fd, err := self.fd()
 	if err != nil {
 		return out, err
 	}
 	out.Conns = append(out.Conns, handoff.OutgoingConn{FD: fd, Listener: self.listener, Replay: replay})
-	s.reg.mu.Lock()
-	defer s.reg.mu.Unlock()
-	for c := range s.reg.conns {
+	for _, c := range s.reg.all() {
 		if c == self {
 			continue
 		}

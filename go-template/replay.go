@@ -37,13 +37,7 @@ func (c *replayConn) tracked() *trackedConn {
 // replaying: some replayed bytes are not read yet.
 func (c *replayConn) replaying() bool { return c.replay.Len() > 0 }
 
-// CloseWrite lets http.Server half-close as it does on a *net.TCPConn.
-func (c *replayConn) CloseWrite() error {
-	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
-		return cw.CloseWrite()
-	}
-	return nil
-}
+func (c *replayConn) CloseWrite() error { return closeWrite(c.Conn) }
 
 type contextKey int
 

@@ -38,14 +38,9 @@ type Server struct {
 
 	mu        sync.Mutex
 	http      *http.Server
-	listeners []namedListener
+	listeners []handoff.Listener
 	reg       *connRegistry
 	replacing bool
-}
-
-type namedListener struct {
-	net.Listener
-	name string
 }
 
 // Serve serves h until SIGTERM or SIGINT, then drains in-flight requests.
@@ -70,14 +65,10 @@ func (s *Server) logger() *log.Logger {
 
 // listen returns the listeners to serve, the handed-over ones or a new one on
 // Addr, and the adopted connections, tracked.
-func (s *Server) listen() ([]namedListener, []net.Conn, error) {
-	named, adopted, err := handoff.Take()
+func (s *Server) listen() ([]handoff.Listener, []net.Conn, error) {
+	listeners, adopted, err := handoff.Take()
 	if err != nil {
 		return nil, nil, err
-	}
-	var listeners []namedListener
-	for _, l := range named {
-		listeners = append(listeners, namedListener{l.Listener, l.Name})
 	}
 	if len(listeners) == 0 {
 		addr := s.Addr
@@ -88,7 +79,7 @@ func (s *Server) listen() ([]namedListener, []net.Conn, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("nodego: no listener was handed over and %s is not free: %w", addr, err)
 		}
-		listeners = append(listeners, namedListener{l, "http"})
+		listeners = append(listeners, handoff.Listener{Name: "http", Listener: l})
 		s.logger().Printf("listening on %s", l.Addr())
 	}
 	var conns []net.Conn

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/nodego/nodego/handoff"
 )
 
 // trackedConn wraps every connection the server serves, so that a later
@@ -51,7 +53,7 @@ func (c *trackedConn) Read(p []byte) (int, error) {
 				return false // leave the bytes in the kernel; wait for readiness again
 			}
 			for {
-				n, readErr = syscall.Read(int(fd), p)
+				n, readErr = sysRead(fd, p)
 				if readErr != syscall.EINTR {
 					break
 				}
@@ -120,19 +122,9 @@ func (c *trackedConn) unpark() {
 	}
 }
 
-func (c *trackedConn) fd() (int, error) {
-	fd := -1
-	err := c.raw.Control(func(f uintptr) { fd = int(f) })
-	return fd, err
-}
+func (c *trackedConn) fd() (int, error) { return rawFD(c.raw) }
 
-// CloseWrite lets http.Server half-close as it does on a *net.TCPConn.
-func (c *trackedConn) CloseWrite() error {
-	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
-		return cw.CloseWrite()
-	}
-	return nil
-}
+func (c *trackedConn) CloseWrite() error { return closeWrite(c.Conn) }
 
 // trackable is a connection that is, or wraps, a trackedConn.
 type trackable interface{ tracked() *trackedConn }
@@ -152,8 +144,12 @@ func newConnRegistry() *connRegistry {
 	return r
 }
 
-// track wraps c; a connection that cannot give its fd is served untracked.
+// track wraps c; a connection that cannot give its fd, or any connection
+// where there are no hand-offs, is served untracked.
 func (r *connRegistry) track(c net.Conn, listener int) net.Conn {
+	if !handoff.Supported {
+		return c
+	}
 	sc, ok := c.(syscall.Conn)
 	if !ok {
 		return c

@@ -1,26 +1,59 @@
 // The JavaScript face of the addon. Node-API only, so one build serves every
-// Node version; C++ exceptions are off, errors go to JavaScript as values.
+// Node version; C++ exceptions are off, errors go to JavaScript as
+// NodegoErrors (the class the loader registers with setErrorClass).
 #include <napi.h>
 
 #include <cstring>
 
 #include "errno_name.h"
-#include "fd_describe.h"
+#include "exec_fix.h"
 #include "fd_ops.h"
 #include "handoff_exec.h"
 
 namespace {
 
-Napi::Value ThrowSystemError(Napi::Env env, int error, const char* syscall, const std::string& path) {
-  std::string message = std::string(nodego::ErrnoName(error)) + ": " + strerror(error) + ", " + syscall;
-  if (!path.empty()) message += " '" + path + "'";
-  Napi::Error err = Napi::Error::New(env, message);
-  err.Set("code", Napi::String::New(env, nodego::ErrnoName(error)));
-  err.Set("errno", Napi::Number::New(env, -error));  // negative, as Node's own errors
-  err.Set("syscall", Napi::String::New(env, syscall));
-  if (!path.empty()) err.Set("path", Napi::String::New(env, path));
-  err.ThrowAsJavaScriptException();
+// The JavaScript error class (NodegoError) set by setErrorClass, so that the
+// loader receives its own errors and needs no remapping.
+struct AddonData {
+  Napi::FunctionReference errorClass;
+};
+
+// Throws NodegoError(code, problem, fix, { path }) with errno and syscall
+// set as on Node's own system errors (errno negative); error 0: no errno.
+Napi::Value ThrowNodego(Napi::Env env, const char* code, const std::string& problem, const std::string& fix, int error,
+                        const char* syscall, const std::string& path) {
+  AddonData* data = env.GetInstanceData<AddonData>();
+  Napi::Object err;
+  if (data != nullptr && !data->errorClass.IsEmpty()) {
+    Napi::Object extra = Napi::Object::New(env);
+    if (!path.empty()) extra.Set("path", path);
+    Napi::Value made = data->errorClass.New(
+        {Napi::String::New(env, code), Napi::String::New(env, problem), Napi::String::New(env, fix), extra});
+    if (env.IsExceptionPending()) return env.Undefined();
+    err = made.As<Napi::Object>();
+  } else {
+    err = Napi::Error::New(env, "nodego: " + problem + ": " + fix).Value();
+    err.Set("code", Napi::String::New(env, code));
+  }
+  if (error != 0) {
+    err.Set("errno", Napi::Number::New(env, -error));
+    err.Set("syscall", Napi::String::New(env, syscall));
+  }
+  Napi::Error(env, err).ThrowAsJavaScriptException();
   return env.Undefined();
+}
+
+// A system call that prepares the hand-off failed: nothing was changed.
+Napi::Value ThrowPrepareFailure(Napi::Env env, int error, const char* syscall) {
+  return ThrowNodego(env, "NODEGO_E_EXEC",
+                     std::string("preparing the hand-off failed: ") + syscall + " gave " + nodego::ErrnoName(error) +
+                         " (" + strerror(error) + "); Node keeps serving",
+                     nodego::ExecFix(error), error, syscall, "");
+}
+
+Napi::Value ThrowNotMainThread(Napi::Env env) {
+  return ThrowNodego(env, "NODEGO_E_THREAD", "a swap was asked for from a worker thread", "call nodego from the main thread", 0, "",
+                     "");
 }
 
 Napi::Value ThrowType(Napi::Env env, const char* message) {
@@ -61,39 +94,28 @@ bool ReadStringArray(const Napi::Value& value, std::vector<std::string>* out) {
   return true;
 }
 
-Napi::Object ToObject(Napi::Env env, const nodego::FdDescription& d) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("fd", d.fd);
-  o.Set("kind", d.kind);
-  o.Set("cloexec", d.cloexec);
-  o.Set("nonblock", d.nonblock);
-  if (d.kind == "socket") {
-    o.Set("listening", d.listening);
-    o.Set("family", d.family);
-    o.Set("type", d.sockType);
-    o.Set("local", d.local);
-    o.Set("peer", d.peer);
-  }
-  return o;
-}
-
-Napi::Value DescribeFd(const Napi::CallbackInfo& info) {
+Napi::Value IsNonBlocking(const Napi::CallbackInfo& info) {
   int fd;
-  if (!ReadInt(info[0], &fd)) return ThrowType(info.Env(), "describeFd(fd): fd must be a non-negative integer");
-  nodego::FdDescription d;
-  if (!nodego::DescribeFd(fd, &d)) return info.Env().Null();
-  return ToObject(info.Env(), d);
+  if (!ReadInt(info[0], &fd)) return ThrowType(info.Env(), "isNonBlocking(fd): fd must be a non-negative integer");
+  const int state = nodego::IsNonBlocking(fd);
+  if (state < 0) return info.Env().Null();
+  return Napi::Boolean::New(info.Env(), state == 1);
 }
 
-Napi::Value DescribeFds(const Napi::CallbackInfo& info) {
+Napi::Value OpenFds(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Napi::Array out = Napi::Array::New(env);
-  uint32_t i = 0;
-  for (int fd : nodego::ListOpenFds()) {
-    nodego::FdDescription d;
-    if (nodego::DescribeFd(fd, &d)) out.Set(i++, ToObject(env, d));
-  }
+  std::vector<int> fds = nodego::ListOpenFds();
+  Napi::Array out = Napi::Array::New(env, fds.size());
+  for (uint32_t i = 0; i < fds.size(); i++) out.Set(i, Napi::Number::New(env, fds[i]));
   return out;
+}
+
+Napi::Value SetErrorClass(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsFunction()) return ThrowType(env, "setErrorClass(ctor): ctor must be a class");
+  AddonData* data = env.GetInstanceData<AddonData>();
+  data->errorClass = Napi::Persistent(info[0].As<Napi::Function>());
+  return env.Undefined();
 }
 
 Napi::Value DupAbove(const Napi::CallbackInfo& info) {
@@ -102,7 +124,7 @@ Napi::Value DupAbove(const Napi::CallbackInfo& info) {
     return ThrowType(info.Env(), "dupAbove(fd, minFd): both must be non-negative integers");
   }
   const int copy = nodego::DupAbove(fd, minFd);
-  if (copy < 0) return ThrowSystemError(info.Env(), errno, "fcntl", "");
+  if (copy < 0) return ThrowPrepareFailure(info.Env(), errno, "fcntl");
   return Napi::Number::New(info.Env(), copy);
 }
 
@@ -114,7 +136,7 @@ Napi::Value CreateMemfd(const Napi::CallbackInfo& info) {
   std::string name = info[0].As<Napi::String>().Utf8Value();
   Napi::Uint8Array bytes = info[1].As<Napi::Uint8Array>();
   const int fd = nodego::MemfdWithData(name.c_str(), bytes.Data(), bytes.ByteLength(), minFd);
-  if (fd < 0) return ThrowSystemError(info.Env(), errno, "memfd_create", "");
+  if (fd < 0) return ThrowPrepareFailure(info.Env(), errno, "memfd_create");
   return Napi::Number::New(info.Env(), fd);
 }
 
@@ -123,15 +145,10 @@ Napi::Value OnMainThread(const Napi::CallbackInfo& info) {
 }
 
 // execHandoff({ path, argv, env, listeners, inherit }): never returns on
-// success; on failure every change is undone and a system error is thrown.
+// success; on failure every change is undone and NODEGO_E_EXEC is thrown.
 Napi::Value ExecHandoff(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!nodego::OnMainThread()) {
-    Napi::Error err = Napi::Error::New(env, "nodego can only hand off from the main thread, not from a worker thread");
-    err.Set("code", Napi::String::New(env, "NODEGO_E_THREAD"));
-    err.ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
+  if (!nodego::OnMainThread()) return ThrowNotMainThread(env);
   if (!info[0].IsObject()) return ThrowType(env, "execHandoff(request): request must be an object");
   Napi::Object o = info[0].As<Napi::Object>();
   nodego::ExecRequest request;
@@ -153,12 +170,16 @@ Napi::Value ExecHandoff(const Napi::CallbackInfo& info) {
     return ThrowType(env, "execHandoff: inherit must be an array of fds");
   }
   nodego::ExecFailure failure = nodego::HandOffAndExec(request);
-  return ThrowSystemError(env, failure.error, failure.syscall, request.path);
+  return ThrowNodego(env, "NODEGO_E_EXEC",
+                     "execve of " + request.path + " failed with " + nodego::ErrnoName(failure.error) + "; Node keeps serving",
+                     nodego::ExecFix(failure.error), failure.error, failure.syscall, request.path);
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("describeFd", Napi::Function::New(env, DescribeFd, "describeFd"));
-  exports.Set("describeFds", Napi::Function::New(env, DescribeFds, "describeFds"));
+  env.SetInstanceData(new AddonData());
+  exports.Set("isNonBlocking", Napi::Function::New(env, IsNonBlocking, "isNonBlocking"));
+  exports.Set("openFds", Napi::Function::New(env, OpenFds, "openFds"));
+  exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClass, "setErrorClass"));
   exports.Set("dupAbove", Napi::Function::New(env, DupAbove, "dupAbove"));
   exports.Set("createMemfd", Napi::Function::New(env, CreateMemfd, "createMemfd"));
   exports.Set("onMainThread", Napi::Function::New(env, OnMainThread, "onMainThread"));

@@ -1,13 +1,37 @@
 #include "fd_ops.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 
 namespace nodego {
+
+std::vector<int> ListOpenFds() {
+  std::vector<int> fds;
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return fds;
+  const int own = dirfd(dir);
+  while (dirent* entry = readdir(dir)) {
+    if (entry->d_name[0] < '0' || entry->d_name[0] > '9') continue;
+    const int fd = atoi(entry->d_name);
+    if (fd != own) fds.push_back(fd);
+  }
+  closedir(dir);
+  std::sort(fds.begin(), fds.end());
+  return fds;
+}
+
+int IsNonBlocking(int fd) {
+  const int flags = fcntl(fd, F_GETFL);
+  if (flags < 0) return -1;
+  return (flags & O_NONBLOCK) != 0 ? 1 : 0;
+}
 
 int DupAbove(int fd, int minFd) { return fcntl(fd, F_DUPFD_CLOEXEC, minFd); }
 

@@ -1,40 +1,61 @@
-// Loads the native addon: $NODEGO_ADDON_PATH when set (to try a particular
-// build), else a prebuilt one from prebuilds/ when it matches this machine,
-// else build/Release (node-gyp) or build-cmake/Release (cmake-js).
+// Loads the native addon, trying in order: $NODEGO_ADDON_PATH when set (to
+// try a particular build), a prebuilt one from prebuilds/ or build/Release
+// (node-gyp-build), then build-cmake/Release (cmake-js). When none loads,
+// the error names every place tried and why each failed.
 import * as path from 'node:path';
 import { NodegoError } from './errors.js';
-
-export interface FdInfo {
-  fd: number;
-  kind: 'socket' | 'file' | 'pipe' | 'directory' | 'char' | 'other';
-  cloexec: boolean;
-  nonblock: boolean;
-  listening?: boolean;
-  family?: 'inet' | 'inet6' | 'unix' | 'other';
-  type?: 'stream' | 'dgram' | 'seqpacket' | 'other';
-  local?: string;
-  peer?: string;
-}
 
 export interface ExecRequest {
   path: string;
   argv: string[];
   env: string[];
+  /** Sockets to place at fds 3, 4, ... */
   listeners: number[];
+  /** Fds that keep their number and only lose FD_CLOEXEC. */
   inherit: number[];
 }
 
+/** native/addon.cc. Its failures are NodegoErrors (see setErrorClass). */
 export interface NativeAddon {
-  describeFd(fd: number): FdInfo | null;
-  describeFds(): FdInfo[];
+  /** O_NONBLOCK of fd; null when fd is not open. */
+  isNonBlocking(fd: number): boolean | null;
+  /** Every fd open in this process, ascending. */
+  openFds(): number[];
+  /** A close-on-exec copy of fd at the lowest free number >= minFd. */
   dupAbove(fd: number, minFd: number): number;
+  /** A close-on-exec memfd at the lowest free number >= minFd holding bytes. */
   createMemfd(name: string, bytes: Uint8Array, minFd: number): number;
   onMainThread(): boolean;
   execHandoff(request: ExecRequest): never;
+  /** The class the addon throws: NodegoError(code, problem, fix, extra). */
+  setErrorClass(ctor: typeof NodegoError): void;
 }
 
 const packageRoot = path.join(__dirname, '..');
 let loaded: NativeAddon | undefined;
+
+interface Attempt {
+  where: string;
+  load: () => NativeAddon;
+}
+
+function attempts(): Attempt[] {
+  const explicit = process.env.NODEGO_ADDON_PATH;
+  if (explicit) {
+    const file = path.resolve(explicit);
+    return [{ where: `NODEGO_ADDON_PATH (${file})`, load: () => require(file) as NativeAddon }];
+  }
+  return [
+    {
+      where: `prebuilds/linux-${process.arch} and build/Release in ${packageRoot} (node-gyp-build)`,
+      load: () => (require('node-gyp-build') as (dir: string) => NativeAddon)(packageRoot),
+    },
+    {
+      where: path.join(packageRoot, 'build-cmake', 'Release', 'nodego.node'),
+      load: () => require(path.join(packageRoot, 'build-cmake', 'Release', 'nodego.node')) as NativeAddon,
+    },
+  ];
+}
 
 export function addon(): NativeAddon {
   if (loaded) return loaded;
@@ -45,35 +66,24 @@ export function addon(): NativeAddon {
       'deploy to a Linux runtime, or run the Go function directly with `go run .` for local work',
     );
   }
-  const errors: unknown[] = [];
-  const explicit = process.env.NODEGO_ADDON_PATH;
-  if (explicit) {
+  const failures: string[] = [];
+  let firstError: unknown;
+  for (const attempt of attempts()) {
     try {
-      loaded = require(path.resolve(explicit)) as NativeAddon;
+      const candidate = attempt.load();
+      if (typeof candidate.setErrorClass !== 'function') throw new Error('it is an older build of the addon: rebuild it');
+      candidate.setErrorClass(NodegoError);
+      loaded = candidate;
       return loaded;
     } catch (err) {
-      errors.push(err);
-    }
-  }
-  try {
-    const load = require('node-gyp-build') as (dir: string) => NativeAddon;
-    loaded = load(packageRoot);
-    return loaded;
-  } catch (err) {
-    errors.push(err);
-  }
-  if (!explicit) {
-    try {
-      loaded = require(path.join(packageRoot, 'build-cmake', 'Release', 'nodego.node')) as NativeAddon;
-      return loaded;
-    } catch (err) {
-      errors.push(err);
+      firstError ??= err;
+      failures.push(`\n  - ${attempt.where}: ${(err as Error).message.split('\n')[0]}`);
     }
   }
   throw new NodegoError(
     'NODEGO_E_ADDON',
-    `the native addon did not load (${(errors[0] as Error).message})`,
-    'reinstall with a compiler present (`npm rebuild nodego`), or install the published package, which ships a prebuilt linux-x64 addon',
-    { cause: errors[0] },
+    `the native addon did not load for linux-${process.arch}, Node ${process.versions.node}; tried:${failures.join('')}\n`,
+    'reinstall with a compiler present (`npm rebuild nodego`), or install a nodego package that ships a prebuilt addon for this machine',
+    { cause: firstError },
   );
 }

@@ -3,7 +3,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NodegoError } from './errors.js';
-import { machineOf, readElf } from './elf.js';
+import { cpuByNode } from './arch.js';
+import { readElf } from './elf.js';
+import { functionConfig, readPackageJson } from './function-config.js';
 
 export interface BinaryInfo {
   path: string;
@@ -28,25 +30,7 @@ export function resolveBinary(dir: string, explicit?: string): string {
 }
 
 function fromPackageJson(dir: string): string | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(dir, 'package.json'), 'utf8');
-  } catch {
-    return undefined;
-  }
-  let field: unknown;
-  try {
-    field = (JSON.parse(text) as { nodego?: unknown }).nodego;
-  } catch (err) {
-    throw new NodegoError('NODEGO_E_OPTIONS', `${path.join(dir, 'package.json')} is not valid JSON`, 'fix its syntax', {
-      cause: err,
-    });
-  }
-  if (typeof field === 'string') return field;
-  if (field && typeof field === 'object' && typeof (field as { binary?: unknown }).binary === 'string') {
-    return (field as { binary: string }).binary;
-  }
-  return undefined;
+  return functionConfig(readPackageJson(dir)).binary;
 }
 
 const BUILD_FIX = 'run `nodego build` in the function directory';
@@ -118,7 +102,7 @@ function inspect(fd: number, file: string, size: number, arch: string, where: st
       { path: file },
     );
   }
-  const want = machineOf(arch);
+  const want = cpuByNode(arch)?.elfMachine;
   if (want === undefined || elf.machine !== want) {
     throw new NodegoError('NODEGO_E_WRONG_ARCH', `${file} was built for ${elf.arch}, ${where} is ${arch}`, BUILD_FIX, {
       path: file,

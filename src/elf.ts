@@ -2,6 +2,7 @@
 // crash on start, before any fd is touched: class, byte order, machine, that
 // no segment runs past the end of the file, and the dynamic loader it names.
 import * as fs from 'node:fs';
+import { cpuByElf } from './arch.js';
 
 export interface ElfInfo {
   bits: 32 | 64;
@@ -19,23 +20,6 @@ const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
 const PT_LOAD = 1;
 const PT_INTERP = 3;
 
-// e_machine -> process.arch
-const MACHINES: Record<number, string> = {
-  3: 'ia32',
-  8: 'mips',
-  21: 'ppc64',
-  22: 's390x',
-  40: 'arm',
-  62: 'x64',
-  183: 'arm64',
-  243: 'riscv64',
-  258: 'loong64',
-};
-
-export function machineOf(arch: string): number | undefined {
-  for (const [num, name] of Object.entries(MACHINES)) if (name === arch) return Number(num);
-  return undefined;
-}
 
 function readAt(fd: number, position: number, length: number): Buffer {
   const buf = Buffer.alloc(length);
@@ -63,7 +47,7 @@ export function readElf(fd: number, size: number): ElfInfo | ElfProblem {
   const phnum = u16(ident, bits === 64 ? 56 : 44);
   const shentsize = u16(ident, bits === 64 ? 58 : 46);
   const shnum = u16(ident, bits === 64 ? 60 : 48);
-  const info: ElfInfo = { bits, littleEndian, machine, arch: MACHINES[machine] ?? `machine ${machine}` };
+  const info: ElfInfo = { bits, littleEndian, machine, arch: cpuByElf(machine)?.node ?? `machine ${machine}` };
 
   const phEnd = phoff + phnum * phentsize;
   if (phEnd > size) return { problem: 'truncated', detail: `its program headers end at byte ${phEnd}, the file has ${size}` };

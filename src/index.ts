@@ -1,7 +1,7 @@
 // nodego: run Go on a Node.js-only runtime. Requiring this package and
 // calling swap() or start() replaces the Node process with the function's Go
 // binary by execve(2): same PID, same listening sockets, same keep-alive
-// connections.
+// connections. docs/architecture.md maps the files.
 import { addon } from './addon.js';
 
 // Load the native addon now, off the swap's path (where it would add the
@@ -20,6 +20,6 @@ export { NodegoError } from './errors.js';
 export type { NodegoErrorCode } from './errors.js';
 export { resolveBinary, validateBinary, DEFAULT_BINARY } from './binary.js';
 export type { BinaryInfo } from './binary.js';
-export type { PendingRequest } from './session.js';
-export { HANDOFF_VERSION, HANDOFF_VARIABLES, handoffEnv } from './handoff-env.js';
-export type { HandoffDescription } from './handoff-env.js';
+export type { PendingRequest } from './node/quiet-point.js';
+export { HANDOFF_VERSION, HANDOFF_VARIABLES, HOST_NAMES, handoffEnv } from './handoff/protocol.js';
+export type { HandoffDescription, HostName } from './handoff/protocol.js';

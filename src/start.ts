@@ -8,10 +8,8 @@
 import * as path from 'node:path';
 import { callerFile } from './caller.js';
 import { NodegoError } from './errors.js';
-import { functionsFrameworkEnv, functionsFrameworkMain } from './functions-framework.js';
-import { detectHost } from './hosts.js';
-import { listeningServers } from './node-internals.js';
-import { begin, prepare, waitForQuiet, type HostKind, type SwapOptions } from './swap.js';
+import { detectHost, hostNamed } from './hosts/registry.js';
+import { beginSwap, type HostKind, type SwapOptions } from './swap.js';
 
 export type StartOptions = Omit<SwapOptions, 'pending'>;
 
@@ -25,16 +23,9 @@ interface Decision {
 function decide(options: StartOptions, caller: string | undefined): Decision {
   const entry = require.main?.filename;
   if (process.env.NODEGO_SWAP === '0') return { swap: false, host: 'plain', why: 'NODEGO_SWAP=0' };
-  if (options.host) return { swap: true, host: options.host, why: 'the host option' };
-  const inFlight = detectHost();
-  if (inFlight !== 'plain') return { swap: true, host: inFlight, why: 'a request of that host is in flight' };
-  const framework = functionsFrameworkMain();
-  if (framework) {
-    return { swap: true, host: 'functions-framework', why: 'loaded by the Functions Framework', env: functionsFrameworkEnv(framework) };
-  }
-  if (process.env.NODEGO_SWAP === '1') return { swap: true, host: 'plain', why: 'NODEGO_SWAP=1' };
-  if (caller !== undefined && caller === entry) return { swap: true, host: 'plain', why: 'run as the program' };
-  if (listeningServers().length > 0) return { swap: true, host: 'plain', why: 'a server is listening' };
+  if (options.host) return { swap: true, host: hostNamed(options.host).name, why: 'the host option' };
+  const found = detectHost({ ...(caller ? { caller } : {}), ...(entry ? { entry } : {}) });
+  if (found) return { swap: true, host: found.host.name, why: found.detection.why, ...(found.detection.env ? { env: found.detection.env } : {}) };
   return {
     swap: false,
     host: 'plain',
@@ -57,9 +48,7 @@ export function start(options: StartOptions = {}): Record<string, unknown> {
   }
   const dir = path.resolve(options.dir ?? (caller ? path.dirname(caller) : process.cwd()));
   const env = { ...decision.env, ...options.env };
-  const prepared = prepare({ ...options, dir, host: decision.host, env });
-  const session = begin(prepared);
-  waitForQuiet(prepared, session).catch((err: Error) => {
+  beginSwap({ ...options, dir, host: decision.host, env }).catch((err: Error) => {
     process.stderr.write(`${err.message}\n`);
   });
   return placeholderExports();

@@ -1,19 +1,27 @@
 // swap(): replace this Node process with the function's Go binary, keeping
-// the PID, the listeners and the live connections. plan(): the same
-// analysis without doing it.
+// the PID, the listeners and the live connections. plan(): the same hand-off,
+// printed instead of done. Both go options -> observation -> planner; swap()
+// then waits for the quiet point and executes the plan.
 import type * as net from 'node:net';
 import * as path from 'node:path';
 import { addon } from './addon.js';
 import { resolveBinary, validateBinary, type BinaryInfo } from './binary.js';
 import { callerDir } from './caller.js';
 import { NodegoError } from './errors.js';
-import { environmentFor, execSnapshot, type ExecPlan } from './exec.js';
-import { HANDOFF_VARIABLES } from './handoff-env.js';
-import { pendingFor } from './hosts.js';
-import { listeningServers } from './node-internals.js';
-import { SwapSession, type ConnectionStateName, type PendingRequest } from './session.js';
+import { executeHandoff } from './handoff/execute.js';
+import { MAX_LISTENERS } from './handoff/fd-kinds.js';
+import { planHandoff, type ConnectionStateName, type Handoff, type Observation } from './handoff/planner.js';
+import { isHostName, HOST_NAMES, type HostName } from './handoff/protocol.js';
+import { serializeRequest } from './handoff/replay.js';
+import { hostNamed } from './hosts/registry.js';
+import { listeningServers } from './node/internals.js';
+import { QuietPoint, type PendingRequest, type Snapshot } from './node/quiet-point.js';
 
-export type HostKind = 'plain' | 'functions-framework' | 'openwhisk-nodejs' | 'legacy-worker';
+/** The host protocol the Go runtime speaks (NODEGO_HOST). */
+export type HostKind = HostName;
+
+/** How long swap() waits for a quiet point unless told otherwise. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
 
 export interface SwapOptions {
   /** The Go binary; relative to `dir`. Default: see resolveBinary. */
@@ -27,8 +35,9 @@ export interface SwapOptions {
   /** The host protocol the Go runtime should speak (NODEGO_HOST). */
   host?: HostKind;
   /**
-   * Requests Node has read that Go must answer. Default: the request whose
-   * handler is calling swap(), if its response has not ended.
+   * Requests Node has read that Go must answer. Default: what the host owes
+   * (for a plain server, the request whose handler is calling swap(), if its
+   * response has not ended).
    */
   pending?: PendingRequest[];
   /** Servers whose listeners to hand over. Default: every listening one. */
@@ -47,29 +56,30 @@ export interface HandoffPlan {
   blockers: string[];
   /** The hand-off variables the Go process would get now. */
   handoff: Record<string, string>;
+  /** The fds made before execve: connections moved above the listener slots, replays. */
+  fds: Array<{ kind: 'connection' | 'replay'; fd: number; from?: number; bytes?: number }>;
 }
 
-/**
- * Listeners land on fds 3.., which on Node 20-24 hold the main loop's epoll
- * fd, its io_uring and signal pipes: only the main thread (busy handing off)
- * and signal handlers (reset first) use those. Higher up sit fds that other
- * threads write to, which must not briefly point at a socket.
- */
-export const MAX_LISTENERS = 4;
-
-export interface Prepared extends ExecPlan {
-  host: HostKind;
+interface Prepared {
+  binary: BinaryInfo;
+  argv: string[];
+  env: Record<string, string>;
+  host: HostName;
   servers: net.Server[];
   pending: PendingRequest[];
   timeoutMs: number;
 }
 
-export function prepare(options: SwapOptions): Prepared {
+/** Options checked and defaults filled in; throws before anything is touched. */
+function prepare(options: SwapOptions): Prepared {
   const dir = path.resolve(options.dir ?? callerDir());
   const binary = validateBinary(resolveBinary(dir, options.binary));
-  const native = addon();
-  if (!native.onMainThread()) {
+  if (!addon().onMainThread()) {
     throw new NodegoError('NODEGO_E_THREAD', 'a swap was asked for from a worker thread', 'call nodego from the main thread');
+  }
+  const host = options.host ?? 'plain';
+  if (!isHostName(host)) {
+    throw new NodegoError('NODEGO_E_OPTIONS', `unknown host ${JSON.stringify(host)}`, `pass one of ${HOST_NAMES.join(', ')}`);
   }
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
@@ -85,49 +95,58 @@ export function prepare(options: SwapOptions): Prepared {
       'pass the servers to hand over in the "servers" option (see docs/handoff.md, "Where the fds go")',
     );
   }
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!(timeoutMs >= 0)) throw new NodegoError('NODEGO_E_OPTIONS', `timeoutMs ${timeoutMs} is not a duration`, 'pass milliseconds >= 0');
   return {
     binary,
     argv: [binary.path, ...(options.args ?? [])],
     env,
-    host: options.host ?? 'plain',
+    host,
     servers,
-    pending: options.pending ?? pendingFor(options.host ?? 'plain'),
+    pending: options.pending ?? hostNamed(host).owed(),
     timeoutMs,
   };
 }
 
-export function plan(options: SwapOptions = {}): HandoffPlan {
-  const prepared = prepare(options);
-  const snap = new SwapSession(prepared.servers, prepared.pending).snapshot();
-  const handoff: Record<string, string> = {};
-  const description = {
-    pid: process.pid,
-    host: prepared.host,
-    listeners: snap.listeners.map((l, i) => ({ fd: 3 + i, name: l.name })),
-    conns: snap.connections.filter((c) => c.state !== 'busy').map((c) => ({ fd: c.fd, listener: c.listener })),
-  };
-  const vars = new Set<string>(HANDOFF_VARIABLES);
-  for (const kv of environmentFor({}, description)) {
-    const [k, ...v] = kv.split('=');
-    if (vars.has(k!)) handoff[k!] = v.join('=');
-  }
+/** What the planner needs, from a snapshot of the quiet point. */
+function observe(p: Prepared, snap: Snapshot): Observation {
   return {
-    binary: prepared.binary,
-    argv: prepared.argv,
-    host: prepared.host,
+    pid: process.pid,
+    host: p.host,
+    binary: p.binary,
+    argv: p.argv,
+    env: p.env,
     listeners: snap.listeners.map(({ fd, name, address }) => ({ fd, name, address })),
-    connections: snap.connections.map(({ fd, listener, peer, state, why }) => ({
-      fd,
-      listener,
-      peer,
-      state,
-      ...(why ? { why } : {}),
+    connections: snap.connections.map((c) => ({
+      fd: c.fd,
+      listener: c.listener,
+      peer: c.peer,
+      state: c.state,
+      ...(c.why ? { why: c.why } : {}),
+      ...(c.owed ? { replay: serializeRequest(c.owed.req, c.owed.body) } : {}),
     })),
     blockers: snap.blockers,
-    handoff,
+    openFds: addon().openFds(),
   };
+}
+
+function printable(h: Handoff): HandoffPlan {
+  return {
+    binary: h.binary,
+    argv: h.argv,
+    host: h.host,
+    listeners: h.listeners.map(({ fd, name, address }) => ({ fd, name, address })),
+    connections: h.connections.map(({ fd, listener, peer, state, why }) => ({ fd, listener, peer, state, ...(why ? { why } : {}) })),
+    blockers: h.blockers,
+    handoff: h.variables,
+    fds: h.steps.map((s) => (s.kind === 'connection' ? { kind: s.kind, fd: s.fd, from: s.from } : { kind: s.kind, fd: s.fd, bytes: s.bytes.length })),
+  };
+}
+
+/** The hand-off swap() would make now, without making it. */
+export function plan(options: SwapOptions = {}): HandoffPlan {
+  const prepared = prepare(options);
+  return printable(planHandoff(observe(prepared, new QuietPoint(prepared.servers, prepared.pending).snapshot())));
 }
 
 let swapping = false;
@@ -143,56 +162,64 @@ let swapping = false;
  */
 export function swap(options: SwapOptions = {}): Promise<never> {
   try {
-    const prepared = prepare(options);
-    return waitForQuiet(prepared, begin(prepared));
+    return beginSwap(options);
   } catch (err) {
     return Promise.reject(err);
   }
 }
 
 /**
- * Swaps at once if the process is quiet; throws if that fails. Otherwise
- * returns the session that waits, with owed responses held back from Node.
+ * swap(), except that what is wrong before anything is touched (no binary,
+ * bad options, the first attempt's exec failing) is thrown, not rejected:
+ * start() reports it while the host loads the module.
  */
-export function begin(prepared: Prepared): SwapSession {
+export function beginSwap(options: SwapOptions): Promise<never> {
+  const prepared = prepare(options);
   if (swapping) {
     throw new NodegoError('NODEGO_E_IN_PROGRESS', 'a swap is already waiting for its quiet point', 'call swap() once');
   }
-  const session = new SwapSession(prepared.servers, prepared.pending);
+  const quiet = new QuietPoint(prepared.servers, prepared.pending);
+  /** One look: execs when quiet (never returns then); else what blocks. */
+  const attempt = (): string[] => {
+    const handoff = planHandoff(observe(prepared, quiet.poll()));
+    if (handoff.blockers.length > 0) return handoff.blockers;
+    executeHandoff(handoff);
+    return ['a new fd landed where the plan put one: planning again'];
+  };
   try {
-    const snap = session.poll();
-    if (snap.blockers.length === 0) execSnapshot(prepared, snap);
+    attempt();
   } catch (err) {
-    session.release(err as Error);
+    quiet.release(err as Error);
     throw err;
   }
   swapping = true;
-  session.holdOwedResponses();
-  return session;
+  quiet.holdOwedResponses();
+  return waitForQuiet(prepared.timeoutMs, attempt, (err) => {
+    swapping = false;
+    quiet.release(err);
+  });
 }
 
-export function waitForQuiet(prepared: Prepared, session: SwapSession): Promise<never> {
-  const deadline = Date.now() + prepared.timeoutMs;
+/** Tries again turn by turn at first (a swap takes milliseconds), then gently, until the deadline. */
+function waitForQuiet(timeoutMs: number, attempt: () => string[], giveUp: (err: Error) => void): Promise<never> {
+  const deadline = Date.now() + timeoutMs;
   return new Promise<never>((_resolve, reject) => {
     let spins = 0;
     const tick = () => {
       try {
-        const snap = session.poll();
-        if (snap.blockers.length === 0) execSnapshot(prepared, snap);
+        const blockers = attempt();
         if (Date.now() >= deadline) {
           throw new NodegoError(
             'NODEGO_E_TIMEOUT',
-            `no quiet point within ${prepared.timeoutMs} ms (${snap.blockers.join('; ')})`,
+            `no quiet point within ${timeoutMs} ms (${blockers.join('; ')})`,
             'finish or close those first, or pass a longer timeoutMs',
           );
         }
       } catch (err) {
-        swapping = false;
-        session.release(err as Error);
+        giveUp(err as Error);
         reject(err);
         return;
       }
-      // Turn by turn at first (a swap should take milliseconds), then gently.
       if (spins++ < 50) setImmediate(tick);
       else setTimeout(tick, 2);
     };

@@ -140,7 +140,7 @@ func Serve() error {
 			return err
 		}
 	}
-	if received, _ := handoff.Received(); received != nil && received.Host == "legacy-worker" {
+	if received, _ := handoff.Received(); received != nil && received.Host == handoff.HostLegacyWorker {
 		h = legacyWorker(h)
 	}
 	return (&nodego.Server{Handler: h}).Serve()

@@ -7,6 +7,7 @@ package handoff
 
 import (
 	"fmt"
+	"net"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,10 +33,13 @@ var Variables = []string{EnvListenPID, EnvListenFDs, EnvListenFDNames, EnvVersio
 // FirstFD is where listeners start, as in systemd.
 const FirstFD = 3
 
-// Listener is a listening socket at a fixed fd (3, 4, ...).
+// Listener is a listening socket of a hand-off: its fd (3, 4, ... when
+// received; any, when passed to Exec) and its LISTEN_FDNAMES name. Once Take
+// has adopted it, it is also the net.Listener serving it.
 type Listener struct {
-	FD   int    `json:"fd"`
-	Name string `json:"name"`
+	FD           int    `json:"fd"`
+	Name         string `json:"name"`
+	net.Listener `json:"-"`
 }
 
 // Conn is a live HTTP/1.x connection, idle at a request boundary unless
@@ -135,18 +139,19 @@ func Decode(lookup func(string) (string, bool), pid int) (*Handoff, error) {
 	for i := 0; i < count; i++ {
 		h.Listeners = append(h.Listeners, Listener{FD: FirstFD + i, Name: names[i]})
 	}
-	used := map[int]string{}
+	used := map[int]Kind{}
 	for _, l := range h.Listeners {
-		used[l.FD] = "a listener"
+		used[l.FD] = KindListener
 	}
-	claim := func(fd int, what string) error {
+	claim := func(fd int, kind Kind) error {
+		what := Kinds[kind].What
 		if fd < FirstFD {
 			return fmt.Errorf("handoff: %s fd %d is below %d (stdio)", what, fd, FirstFD)
 		}
 		if prior, ok := used[fd]; ok {
-			return fmt.Errorf("handoff: %s fd %d is already %s", what, fd, prior)
+			return fmt.Errorf("handoff: %s fd %d is already %s", what, fd, Kinds[prior].What)
 		}
-		used[fd] = what
+		used[fd] = kind
 		return nil
 	}
 	if connsText, ok := lookup(EnvConns); ok && connsText != "" {
@@ -158,7 +163,7 @@ func Decode(lookup func(string) (string, bool), pid int) (*Handoff, error) {
 			if listener < 0 || listener >= count {
 				return nil, fmt.Errorf("handoff: %s entry %q names listener %d of %d", EnvConns, item, listener, count)
 			}
-			if err := claim(fd, "a connection"); err != nil {
+			if err := claim(fd, KindConn); err != nil {
 				return nil, err
 			}
 			h.Conns = append(h.Conns, Conn{FD: fd, Listener: listener})
@@ -182,7 +187,7 @@ func Decode(lookup func(string) (string, bool), pid int) (*Handoff, error) {
 			if h.Conns[index].Replay != 0 {
 				return nil, fmt.Errorf("handoff: %s names connection %d twice", EnvReplay, connFD)
 			}
-			if err := claim(dataFD, "a replay"); err != nil {
+			if err := claim(dataFD, KindReplay); err != nil {
 				return nil, err
 			}
 			h.Conns[index].Replay = dataFD
@@ -199,18 +204,18 @@ func intPair(item, sep string) (a, b int, ok bool) {
 	return a, b, found && errA == nil && errB == nil
 }
 
-// FDs returns every fd the hand-off passes, ascending.
-func (h *Handoff) FDs() []int {
-	var fds []int
+// FDs returns every fd the hand-off passes, with its kind, by fd ascending.
+func (h *Handoff) FDs() []FD {
+	var fds []FD
 	for _, l := range h.Listeners {
-		fds = append(fds, l.FD)
+		fds = append(fds, FD{KindListener, l.FD})
 	}
 	for _, c := range h.Conns {
-		fds = append(fds, c.FD)
+		fds = append(fds, FD{KindConn, c.FD})
 		if c.Replay > 0 {
-			fds = append(fds, c.Replay)
+			fds = append(fds, FD{KindReplay, c.Replay})
 		}
 	}
-	sort.Ints(fds)
+	sort.Slice(fds, func(i, j int) bool { return fds[i].FD < fds[j].FD })
 	return fds
 }

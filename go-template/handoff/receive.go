@@ -7,7 +7,6 @@ import (
 	"os"
 	"strconv"
 	"sync"
-	"syscall"
 )
 
 // ReservedSlots is how many fds from 3 up this process holds as /dev/null
@@ -16,6 +15,8 @@ import (
 // epoll fd, a live connection). Exec refuses more listeners than this.
 const ReservedSlots = 8
 
+// state is what init received (receive_linux.go); elsewhere it stays empty,
+// and there is no hand-off.
 var state struct {
 	sync.Mutex
 	handoff   *Handoff
@@ -24,74 +25,8 @@ var state struct {
 	reserved  [ReservedSlots]bool
 	moved     map[int]int // hand-off fd -> the close-on-exec fd that now holds it
 	taken     bool
-	listeners []NamedListener
+	listeners []Listener
 	conns     []AdoptedConn
-}
-
-// The hand-off is consumed before main runs: variables unset, fds made
-// close-on-exec, so that no child process of the function inherits them.
-func init() {
-	receive(os.LookupEnv, os.Getpid())
-}
-
-func receive(lookup func(string) (string, bool), pid int) {
-	state.devNull = -1
-	state.moved = map[int]int{}
-	h, err := Decode(lookup, pid)
-	for _, name := range Variables {
-		os.Unsetenv(name)
-	}
-	state.handoff, state.err = h, err
-	handed := map[int]bool{}
-	if h != nil {
-		for _, fd := range h.FDs() {
-			handed[fd] = true
-		}
-	}
-	reserveSlots(handed)
-	for fd := range handed {
-		if _, done := state.moved[fd]; done {
-			continue
-		}
-		if err := setCloexec(fd, true); err != nil && state.err == nil {
-			state.err = fmt.Errorf("handoff: fd %d was handed over but is not open: %w", fd, err)
-		}
-		state.moved[fd] = fd
-	}
-}
-
-// reserveSlots fills the free fds 3..3+ReservedSlots-1 with placeholders,
-// first moving any handed-over fd found there to a number above them.
-func reserveSlots(handed map[int]bool) {
-	above := FirstFD + ReservedSlots
-	null, err := syscall.Open("/dev/null", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		return
-	}
-	if null < above {
-		moved, err := dupCloexecAbove(null, above)
-		syscall.Close(null)
-		if err != nil {
-			return
-		}
-		null = moved
-	}
-	state.devNull = null
-	for i := 0; i < ReservedSlots; i++ {
-		slot := FirstFD + i
-		if handed[slot] {
-			copyFD, err := dupCloexecAbove(slot, above)
-			if err != nil {
-				continue
-			}
-			state.moved[slot] = copyFD
-		} else if isOpen(slot) {
-			continue // someone else's fd: not ours to reserve
-		}
-		if syscall.Dup3(null, slot, syscall.O_CLOEXEC) == nil {
-			state.reserved[i] = true
-		}
-	}
 }
 
 // Received returns the hand-off this process was started with (nil when it
@@ -100,12 +35,6 @@ func Received() (*Handoff, error) {
 	state.Lock()
 	defer state.Unlock()
 	return state.handoff, state.err
-}
-
-// NamedListener is an adopted listener and its LISTEN_FDNAMES name.
-type NamedListener struct {
-	net.Listener
-	Name string
 }
 
 // AdoptedConn is an adopted connection. Replay holds the bytes of a request
@@ -119,7 +48,7 @@ type AdoptedConn struct {
 // Take turns the hand-off into listeners and connections, once; later calls
 // return the same values. The fds passed in are closed: the returned values
 // own close-on-exec copies.
-func Take() ([]NamedListener, []AdoptedConn, error) {
+func Take() ([]Listener, []AdoptedConn, error) {
 	state.Lock()
 	defer state.Unlock()
 	if state.taken || state.err != nil || state.handoff == nil {
@@ -135,7 +64,7 @@ func Take() ([]NamedListener, []AdoptedConn, error) {
 			state.err = fmt.Errorf("handoff: listener fd %d (%s): %w", l.FD, l.Name, err)
 			return nil, nil, state.err
 		}
-		state.listeners = append(state.listeners, NamedListener{Listener: ln, Name: l.Name})
+		state.listeners = append(state.listeners, Listener{FD: l.FD, Name: l.Name, Listener: ln})
 	}
 	for _, c := range h.Conns {
 		f := os.NewFile(uintptr(state.moved[c.FD]), "conn:"+strconv.Itoa(c.FD))

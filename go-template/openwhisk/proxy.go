@@ -59,7 +59,7 @@ func NewProxy(server *nodego.Server) *Proxy {
 // OnNodeRuntime: this process was handed over by the OpenWhisk Node.js runtime.
 func OnNodeRuntime() bool {
 	h, _ := handoff.Received()
-	return h != nil && h.Host == "openwhisk-nodejs"
+	return h != nil && h.Host == handoff.HostOpenWhiskNodejs
 }
 
 func reinitPolicy() bool {

@@ -22,7 +22,7 @@ func Start(fn any) {
 func Serve() error {
 	srv := &nodego.Server{}
 	if h, _ := handoff.Received(); h == nil || h.Host == "" {
-		srv.Host = "openwhisk-proxy"
+		srv.Host = handoff.HostOpenWhiskProxy
 	}
 	srv.Handler = NewProxy(srv)
 	return srv.Serve()

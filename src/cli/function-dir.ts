@@ -1,12 +1,12 @@
 // What a function directory says about itself: its package.json, the
 // "nodego" field (target, signature type), and the Functions Framework it
 // depends on, if any.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { functionConfig, readPackageJson, type PackageJson } from '../function-config.js';
 
 export interface FunctionDir {
   dir: string;
-  pkg: { name?: string; dependencies?: Record<string, string>; nodego?: { target?: string; signatureType?: string } };
+  pkg: PackageJson;
   target: string;
   signatureType: 'http' | 'cloudevent' | 'event';
   /** The Functions Framework's main.js, when the function uses it. */
@@ -15,17 +15,13 @@ export interface FunctionDir {
 
 export function readFunctionDir(dirArg: string): FunctionDir {
   const dir = path.resolve(dirArg);
-  let pkg: FunctionDir['pkg'] = {};
-  try {
-    pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as FunctionDir['pkg'];
-  } catch {
-    // no package.json: a bare index.js
-  }
-  const signature = pkg.nodego?.signatureType ?? 'http';
+  const pkg = readPackageJson(dir) ?? {}; // none: a bare index.js
+  const config = functionConfig(pkg);
+  const signature = config.signatureType ?? 'http';
   const out: FunctionDir = {
     dir,
     pkg,
-    target: pkg.nodego?.target ?? 'function',
+    target: config.target ?? 'function',
     signatureType: signature === 'cloudevent' || signature === 'event' ? signature : 'http',
   };
   if (pkg.dependencies?.['@google-cloud/functions-framework']) {

@@ -2,23 +2,9 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { goArch } from '../arch.js';
 import { DEFAULT_BINARY } from '../binary.js';
 
-/** process.arch -> GOARCH */
-const GOARCH: Record<string, string> = {
-  x64: 'amd64',
-  arm64: 'arm64',
-  ia32: '386',
-  arm: 'arm',
-  riscv64: 'riscv64',
-  ppc64: 'ppc64le',
-  s390x: 's390x',
-  loong64: 'loong64',
-};
-
-export function goArch(nodeArch: string = process.arch): string {
-  return GOARCH[nodeArch] ?? nodeArch;
-}
 
 export interface BuildOptions {
   dir: string;

@@ -12,12 +12,9 @@ import * as path from 'node:path';
 import * as yazl from 'yazl';
 import { DEFAULT_BINARY, resolveBinary, validateBinary } from '../binary.js';
 import { NodegoError } from '../errors.js';
-import { goArch } from './go-build.js';
+import { goArch, nodeArch as nodeArchOf } from '../arch.js';
 
 const packageRoot = path.join(__dirname, '..', '..');
-
-/** GOARCH -> process.arch */
-const NODE_ARCH: Record<string, string> = { amd64: 'x64', arm64: 'arm64' };
 
 export interface PackageOptions {
   dir: string;
@@ -60,7 +57,7 @@ function newestSource(dir: string): { file: string; mtime: number } | undefined 
 /** The binary, checked for the target and against the Go sources. */
 export function checkedBinary(dir: string, arch: string): string {
   const binary = resolveBinary(dir);
-  const nodeArch = NODE_ARCH[arch] ?? arch;
+  const nodeArch = nodeArchOf(arch);
   validateBinary(binary, nodeArch, `the target`);
   const newest = newestSource(dir);
   if (newest && newest.mtime > fs.statSync(binary).mtimeMs) {
@@ -73,7 +70,7 @@ export function checkedBinary(dir: string, arch: string): string {
 
 /** nodego's own runtime files, with the addon prebuilt for the target. */
 function nodegoRuntime(arch: string): Entry[] {
-  const nodeArch = NODE_ARCH[arch] ?? arch;
+  const nodeArch = nodeArchOf(arch);
   const prebuilt = path.join(packageRoot, 'prebuilds', `linux-${nodeArch}`);
   let addon: Entry[];
   if (fs.existsSync(prebuilt)) {
@@ -97,7 +94,7 @@ function nodegoRuntime(arch: string): Entry[] {
  * prebuilt addon for the target, so that install compiles nothing.
  */
 function vendoredNodego(arch: string): { name: string; data: Buffer } {
-  const nodeArch = NODE_ARCH[arch] ?? arch;
+  const nodeArch = nodeArchOf(arch);
   if (!fs.existsSync(path.join(packageRoot, 'prebuilds', `linux-${nodeArch}`))) {
     throw new NodegoError(
       'NODEGO_E_ADDON',

@@ -5,7 +5,18 @@
 // precedence (flag over variable over default) is exactly the framework's.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { NodegoError } from './errors.js';
+import { NodegoError } from '../../errors.js';
+import type { Host } from '../host.js';
+import { runningRequest } from '../requests.js';
+
+export const functionsFramework: Host = {
+  name: 'functions-framework',
+  detect() {
+    const main = functionsFrameworkMain();
+    return main ? { why: 'loaded by the Functions Framework', env: functionsFrameworkEnv(main) } : undefined;
+  },
+  owed: runningRequest,
+};
 
 const MAIN = /[\\/]@google-cloud[\\/]functions-framework[\\/]build[\\/]src[\\/]main\.js$/;
 

@@ -1,7 +1,6 @@
 package handoff
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -10,33 +9,6 @@ import (
 	"syscall"
 	"unsafe"
 )
-
-// Outgoing is what a Go process passes to the binary it execs into.
-type Outgoing struct {
-	Host string
-	// Listeners to place at fds 3, 4, ... (their raw fds and names).
-	Listeners []OutgoingListener
-	Conns     []OutgoingConn
-}
-
-// OutgoingListener is a listening socket's fd and LISTEN_FDNAMES name.
-type OutgoingListener struct {
-	FD   int
-	Name string
-}
-
-// OutgoingConn is a connection's fd, the index of its listener, and the bytes
-// of a request the new process must serve first and answer (nil: none).
-type OutgoingConn struct {
-	FD       int
-	Listener int
-	Replay   []byte
-}
-
-// ErrSlots means a listener cannot be placed: its slot is not one of this
-// process's placeholders (more listeners than ReservedSlots, or an fd that was
-// already taken when the process started).
-var ErrSlots = errors.New("handoff: no free slot for a listener")
 
 // Exec replaces this process with path, passing out. It returns only on
 // failure, with every change undone. Call it from one goroutine at a time.
@@ -57,10 +29,10 @@ func Exec(path string, argv []string, env []string, out Outgoing) error {
 	h := &Handoff{PID: os.Getpid(), Host: out.Host, Listeners: []Listener{}, Conns: []Conn{}}
 	for i, l := range out.Listeners {
 		slot := FirstFD + i
-		if err := syscall.Dup3(l.FD, slot, 0); err != nil {
+		if err := sys.dup3(l.FD, slot, 0); err != nil {
 			return fmt.Errorf("handoff: placing listener %d at fd %d: %w", l.FD, slot, err)
 		}
-		u.add(func() { syscall.Dup3(state.devNull, slot, syscall.O_CLOEXEC) })
+		u.add(func() { sys.dup3(state.devNull, slot, syscall.O_CLOEXEC) })
 		h.Listeners = append(h.Listeners, Listener{FD: slot, Name: l.Name})
 	}
 	for _, c := range out.Conns {
@@ -73,7 +45,7 @@ func Exec(path string, argv []string, env []string, out Outgoing) error {
 			if err != nil {
 				return err
 			}
-			u.add(func() { syscall.Close(fd) })
+			u.add(func() { sys.close(fd) })
 			if err := u.inherit(fd); err != nil {
 				return err
 			}
@@ -83,7 +55,7 @@ func Exec(path string, argv []string, env []string, out Outgoing) error {
 	}
 	u.resetIgnoredSignals()
 	u.prepareStdio()
-	err := syscall.Exec(path, argv, withHandoff(env, h))
+	err := sys.exec(path, argv, withHandoff(env, h))
 	return fmt.Errorf("handoff: execve %s: %w", path, err)
 }
 
@@ -103,26 +75,19 @@ func withHandoff(env []string, h *Handoff) []string {
 	return append(out, h.Env()...)
 }
 
-// replayFile holds data in an unlinked file (close-on-exec until inherited).
+// replayFile holds data in an unlinked file, above the slots, close-on-exec
+// until inherited.
 func replayFile(data []byte) (int, error) {
-	f, err := os.CreateTemp("", "nodego-replay-*")
+	fd, err := sys.tempFile(data)
 	if err != nil {
 		return -1, fmt.Errorf("handoff: replay file: %w", err)
 	}
-	defer f.Close()
-	os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		return -1, fmt.Errorf("handoff: replay file: %w", err)
+	if fd >= FirstFD+ReservedSlots {
+		return fd, nil
 	}
-	fd, err := dupCloexecAbove(int(f.Fd()), FirstFD+ReservedSlots)
-	if err != nil {
-		return -1, err
-	}
-	if _, err := syscall.Seek(fd, 0, 0); err != nil {
-		syscall.Close(fd)
-		return -1, err
-	}
-	return fd, nil
+	moved, err := dupCloexecAbove(fd, FirstFD+ReservedSlots)
+	sys.close(fd)
+	return moved, err
 }
 
 // undo collects the inverse of every change, run (last first) unless the
@@ -158,10 +123,10 @@ func (u *undo) prepareStdio() {
 			fd := fd
 			u.add(func() { setCloexec(fd, true) })
 		}
-		if flags, err := fcntl(fd, syscall.F_GETFL, 0); err == nil && flags&syscall.O_NONBLOCK != 0 {
-			if _, err := fcntl(fd, syscall.F_SETFL, flags&^syscall.O_NONBLOCK); err == nil {
+		if flags, err := sys.fcntl(fd, syscall.F_GETFL, 0); err == nil && flags&syscall.O_NONBLOCK != 0 {
+			if _, err := sys.fcntl(fd, syscall.F_SETFL, flags&^syscall.O_NONBLOCK); err == nil {
 				fd, flags := fd, flags
-				u.add(func() { fcntl(fd, syscall.F_SETFL, flags) })
+				u.add(func() { sys.fcntl(fd, syscall.F_SETFL, flags) })
 			}
 		}
 	}

@@ -6,7 +6,9 @@
 // so they stay idle; busy ones finish their response first.
 import * as http from 'node:http';
 import * as net from 'node:net';
-import { addon } from './addon.js';
+import { addon } from '../addon.js';
+import type { ConnectionStateName } from '../handoff/planner.js';
+import { bodyKeptByHost } from '../handoff/replay.js';
 import {
   fdOf,
   hasHttpParser,
@@ -17,8 +19,7 @@ import {
   responseOf,
   stopReading,
   unflushedBytes,
-} from './node-internals.js';
-import { bodyKeptByHost } from './replay.js';
+} from './internals.js';
 
 export interface PendingRequest {
   req: http.IncomingMessage;
@@ -32,8 +33,6 @@ interface Owed extends PendingRequest {
   chunks: Buffer[];
   body?: Buffer;
 }
-
-export type ConnectionStateName = 'idle' | 'owed' | 'busy';
 
 export interface ListenerState {
   server: net.Server;
@@ -78,11 +77,12 @@ function peerOf(socket: net.Socket): string {
  * change the fd's flags, so it is asked only then.
  */
 function unwrittenStdio(fd: 1 | 2): number {
-  if (!addon().describeFd(fd)?.nonblock) return 0;
+  if (!addon().isNonBlocking(fd)) return 0;
   return (fd === 1 ? process.stdout : process.stderr).writableLength;
 }
 
-export class SwapSession {
+/** One swap's wait for its quiet point: what it looks at, what it holds back, how it lets go. */
+export class QuietPoint {
   private readonly owed = new Map<net.Socket, Owed>();
   private readonly resumes = new Map<net.Socket, () => void>();
   private readonly responseRestores: Array<() => void> = [];
