@@ -139,32 +139,11 @@ func Decode(lookup func(string) (string, bool), pid int) (*Handoff, error) {
 	for i := 0; i < count; i++ {
 		h.Listeners = append(h.Listeners, Listener{FD: FirstFD + i, Name: names[i]})
 	}
-	used := map[int]Kind{}
-	for _, l := range h.Listeners {
-		used[l.FD] = KindListener
-	}
-	claim := func(fd int, kind Kind) error {
-		what := Kinds[kind].What
-		if fd < FirstFD {
-			return fmt.Errorf("handoff: %s fd %d is below %d (stdio)", what, fd, FirstFD)
-		}
-		if prior, ok := used[fd]; ok {
-			return fmt.Errorf("handoff: %s fd %d is already %s", what, fd, Kinds[prior].What)
-		}
-		used[fd] = kind
-		return nil
-	}
 	if connsText, ok := lookup(EnvConns); ok && connsText != "" {
 		for _, item := range strings.Split(connsText, ",") {
 			fd, listener, ok := intPair(item, "@")
 			if !ok {
 				return nil, fmt.Errorf("handoff: %s entry %q is not fd@listener", EnvConns, item)
-			}
-			if listener < 0 || listener >= count {
-				return nil, fmt.Errorf("handoff: %s entry %q names listener %d of %d", EnvConns, item, listener, count)
-			}
-			if err := claim(fd, KindConn); err != nil {
-				return nil, err
 			}
 			h.Conns = append(h.Conns, Conn{FD: fd, Listener: listener})
 		}
@@ -187,13 +166,59 @@ func Decode(lookup func(string) (string, bool), pid int) (*Handoff, error) {
 			if h.Conns[index].Replay != 0 {
 				return nil, fmt.Errorf("handoff: %s names connection %d twice", EnvReplay, connFD)
 			}
-			if err := claim(dataFD, KindReplay); err != nil {
-				return nil, err
+			if dataFD < FirstFD {
+				return nil, fmt.Errorf("handoff: %s fd %d is below %d (stdio)", Kinds[KindReplay].What, dataFD, FirstFD)
 			}
 			h.Conns[index].Replay = dataFD
 		}
 	}
+	if err := h.Validate(); err != nil {
+		return nil, err
+	}
 	return h, nil
+}
+
+// Validate checks what both sides must agree on (the "refused" vectors):
+// listeners at 3, 4, ... with names free of ':', every connection on a
+// listener that exists, and no fd used twice or below 3.
+func (h *Handoff) Validate() error {
+	used := map[int]Kind{}
+	claim := func(fd int, kind Kind) error {
+		what := Kinds[kind].What
+		if fd < FirstFD {
+			return fmt.Errorf("handoff: %s fd %d is below %d (stdio)", what, fd, FirstFD)
+		}
+		if prior, ok := used[fd]; ok {
+			return fmt.Errorf("handoff: %s fd %d is already %s", what, fd, Kinds[prior].What)
+		}
+		used[fd] = kind
+		return nil
+	}
+	for i, l := range h.Listeners {
+		if l.FD != FirstFD+i {
+			return fmt.Errorf("handoff: listener %d must be at fd %d, not %d", i, FirstFD+i, l.FD)
+		}
+		if strings.Contains(l.Name, ":") {
+			return fmt.Errorf("handoff: listener name %q contains ':'", l.Name)
+		}
+		used[l.FD] = KindListener
+	}
+	for _, c := range h.Conns {
+		if c.Listener < 0 || c.Listener >= len(h.Listeners) {
+			return fmt.Errorf("handoff: connection fd %d names listener %d of %d", c.FD, c.Listener, len(h.Listeners))
+		}
+		if err := claim(c.FD, KindConn); err != nil {
+			return err
+		}
+	}
+	for _, c := range h.Conns {
+		if c.Replay != 0 {
+			if err := claim(c.Replay, KindReplay); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // intPair reads "a<sep>b" as two integers.

@@ -25,6 +25,12 @@ type vectors struct {
 		Env   []string `json:"env"`
 		Error string   `json:"error"`
 	} `json:"invalid"`
+	Refused []struct {
+		Name    string  `json:"name"`
+		Handoff Handoff `json:"handoff"`
+		Error   string  `json:"error"`
+	} `json:"refused"`
+	Hosts []string `json:"hosts"`
 }
 
 func loadVectors(t *testing.T) vectors {
@@ -37,7 +43,7 @@ func loadVectors(t *testing.T) vectors {
 	if err := json.Unmarshal(data, &v); err != nil {
 		t.Fatal(err)
 	}
-	if len(v.Valid) == 0 || len(v.Invalid) == 0 || len(v.Ignored) == 0 {
+	if len(v.Valid) == 0 || len(v.Invalid) == 0 || len(v.Ignored) == 0 || len(v.Refused) == 0 || len(v.Hosts) == 0 {
 		t.Fatal("vector file has an empty section")
 	}
 	return v
@@ -91,5 +97,36 @@ func TestVectorsInvalid(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.Error) {
 			t.Errorf("%s: Decode = %+v, %v; want an error containing %q", c.Name, got, err, c.Error)
 		}
+	}
+}
+
+func TestVectorsRefused(t *testing.T) {
+	for _, c := range loadVectors(t).Refused {
+		err := c.Handoff.Validate()
+		if err == nil || !strings.Contains(err.Error(), c.Error) {
+			t.Errorf("%s: Validate = %v; want an error containing %q", c.Name, err, c.Error)
+		}
+	}
+}
+
+func TestVectorsValidAreValid(t *testing.T) {
+	for _, c := range loadVectors(t).Valid {
+		if err := c.Handoff.Validate(); err != nil {
+			t.Errorf("%s: %v", c.Name, err)
+		}
+	}
+}
+
+func TestHostsAreTheVectorFiles(t *testing.T) {
+	if want := loadVectors(t).Hosts; !reflect.DeepEqual(Hosts, want) {
+		t.Errorf("Hosts = %q, the vector file says %q", Hosts, want)
+	}
+	for _, h := range Hosts {
+		if !KnownHost(h) {
+			t.Errorf("KnownHost(%q) = false", h)
+		}
+	}
+	if KnownHost("lambda") {
+		t.Error(`KnownHost("lambda") = true`)
 	}
 }

@@ -53,6 +53,9 @@ func Exec(path string, argv []string, env []string, out Outgoing) error {
 		}
 		h.Conns = append(h.Conns, conn)
 	}
+	if err := h.Validate(); err != nil {
+		return err
+	}
 	u.resetIgnoredSignals()
 	u.prepareStdio()
 	err := sys.exec(path, argv, withHandoff(env, h))

@@ -9,24 +9,30 @@ export interface FdKindRule {
   variable: 'LISTEN_FDS' | 'NODEGO_CONNS' | 'NODEGO_REPLAY';
   /** Where the fd is in the new process. */
   placement: 'slot' | 'above-slots';
+  /** One fd of the kind, in messages. */
   what: string;
+  /** What the protocol says of it. */
+  about: string;
 }
 
 export const FD_KINDS: Readonly<Record<FdKind, FdKindRule>> = {
   listener: {
     variable: 'LISTEN_FDS',
     placement: 'slot',
-    what: 'a listening socket, placed at fds 3, 4, ... in order (systemd socket activation)',
+    what: 'a listener',
+    about: 'a listening socket, placed at fds 3, 4, ... in order (systemd socket activation)',
   },
   connection: {
     variable: 'NODEGO_CONNS',
     placement: 'above-slots',
-    what: 'an accepted HTTP/1.x connection at a request boundary; it keeps its fd, or moves above the listener slots',
+    what: 'a connection',
+    about: 'an accepted HTTP/1.x connection at a request boundary; it keeps its fd, or moves above the listener slots',
   },
   replay: {
     variable: 'NODEGO_REPLAY',
     placement: 'above-slots',
-    what: 'an in-memory file holding the bytes of a request Node read and the new process must answer',
+    what: 'a replay',
+    about: 'an in-memory file holding the bytes of a request Node read and the new process must answer',
   },
 };
 
