@@ -22,7 +22,7 @@ type ReplaceOptions struct {
 	// being served (typically a slimmed copy of it). Required.
 	Replay []byte
 	// Timeout bounds the wait for other connections to reach a request
-	// boundary; default 10s.
+	// boundary; default DefaultTimeout.
 	Timeout time.Duration
 }
 
@@ -99,7 +99,7 @@ var ErrAnswered = errors.New("nodego: the request was answered with a 502")
 // boundary (or closed): busy ones finish their current request first.
 func (s *Server) waitQuiet(self *trackedConn, timeout time.Duration) error {
 	if timeout == 0 {
-		timeout = 10 * time.Second
+		timeout = DefaultTimeout
 	}
 	deadline := time.Now().Add(timeout)
 	for {

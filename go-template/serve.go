@@ -28,7 +28,7 @@ type Server struct {
 	// Addr is used when no listener was handed over; default ":$PORT", or
 	// ":8080" when PORT is unset.
 	Addr string
-	// ShutdownTimeout bounds the drain after SIGTERM or SIGINT; default 10s.
+	// ShutdownTimeout bounds the drain after SIGTERM or SIGINT; default DefaultTimeout.
 	ShutdownTimeout time.Duration
 	// Logger gets the runtime's own lines; default stderr, "nodego: " prefix.
 	Logger *log.Logger
@@ -42,6 +42,10 @@ type Server struct {
 	reg       *connRegistry
 	replacing bool
 }
+
+// DefaultTimeout bounds a drain (Shutdown) and a hand-off's wait for a
+// quiet point (Replace), as swap()'s timeoutMs does on the Node side.
+const DefaultTimeout = 10 * time.Second
 
 // Serve serves h until SIGTERM or SIGINT, then drains in-flight requests.
 func Serve(h http.Handler) error {
@@ -151,7 +155,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	timeout := s.ShutdownTimeout
 	if timeout == 0 {
-		timeout = 10 * time.Second
+		timeout = DefaultTimeout
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()

@@ -89,6 +89,9 @@ function inspect(fd: number, file: string, size: number, arch: string, where: st
         path: file,
       });
     }
+    if (elf.problem === 'malformed') {
+      throw new NodegoError('NODEGO_E_BAD_FORMAT', `${file} is not a valid ELF program (${elf.detail})`, BUILD_FIX, { path: file });
+    }
     const os = foreignOs(head);
     if (os) {
       throw new NodegoError('NODEGO_E_WRONG_OS', `${file} was built for ${os}, ${where} runs Linux`, BUILD_FIX + ' (it sets GOOS=linux)', {

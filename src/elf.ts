@@ -14,7 +14,7 @@ export interface ElfInfo {
   interpreter?: string;
 }
 
-export type ElfProblem = { problem: 'truncated'; detail: string } | { problem: 'not-elf' };
+export type ElfProblem = { problem: 'truncated'; detail: string } | { problem: 'not-elf' } | { problem: 'malformed'; detail: string };
 
 const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
 const PT_LOAD = 1;
@@ -49,6 +49,10 @@ export function readElf(fd: number, size: number): ElfInfo | ElfProblem {
   const shnum = u16(ident, bits === 64 ? 60 : 48);
   const info: ElfInfo = { bits, littleEndian, machine, arch: cpuByElf(machine)?.node ?? `machine ${machine}` };
 
+  const entry = bits === 64 ? 56 : 32;
+  if (phnum > 0 && phentsize < entry) {
+    return { problem: 'malformed', detail: `its program headers are ${phentsize} bytes, ELF${bits} needs ${entry}` };
+  }
   const phEnd = phoff + phnum * phentsize;
   if (phEnd > size) return { problem: 'truncated', detail: `its program headers end at byte ${phEnd}, the file has ${size}` };
   if (shnum > 0 && shoff + shnum * shentsize > size) {
