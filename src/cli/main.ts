@@ -74,10 +74,10 @@ const COMMANDS: Record<string, Command> = {
   },
   async emulate(_dir, values, positionals) {
     const name = positionals[0];
-    const host = emulators().find((h) => h.name === name || (name === 'openwhisk' && h.name === 'openwhisk-nodejs'));
+    const host = emulators().find((h) => h.emulator.command === name);
     if (!host) {
-      const known = emulators().map((h) => (h.name === 'openwhisk-nodejs' ? 'openwhisk' : h.name));
-      throw new UsageError(`unknown host ${JSON.stringify(name)}; known: ${known.join(', ')}`);
+      const known = emulators().map((h) => h.emulator.command);
+      throw new UsageError(`${name === undefined ? 'emulate needs a host' : `unknown host ${JSON.stringify(name)}`}; known: ${known.join(', ')}`);
     }
     const source = str(values.source);
     const target = str(values.target);

@@ -29,6 +29,8 @@ export interface EmulatorOptions {
 }
 
 export interface Emulator {
+  /** Its name on the command line: `nodego emulate <command>`. */
+  command: string;
   /** How `nodego emulate` describes it: the arguments, then what it stands in for. */
   usage: string;
   start(options: EmulatorOptions): Promise<http.Server>;

@@ -80,7 +80,10 @@ describe('the host registry', () => {
   });
 
   it('lists an emulator for each host npm does not ship', () => {
-    expect(emulators().map((h) => h.name).sort()).toEqual(['legacy-worker', 'openwhisk-nodejs']);
+    expect(emulators().map((h) => [h.name, h.emulator.command]).sort()).toEqual([
+      ['legacy-worker', 'legacy-worker'],
+      ['openwhisk-nodejs', 'openwhisk'],
+    ]);
   });
 });
 

@@ -11,6 +11,7 @@ export const legacyWorker: Host = {
   detect: () => (unansweredRequests().some(isLoad) ? { why: 'a request of that host is in flight' } : undefined),
   owed: () => unansweredRequests().filter(isLoad),
   emulator: {
+    command: 'legacy-worker',
     usage: 'legacy-worker --source <dir> --target <name>\n                               the Node 6/8 Cloud Functions worker',
     start: async ({ port, source, target }) =>
       (await import('./emulator.js')).startLegacyWorker({ port, source: source ?? '.', ...(target ? { target } : {}) }),

@@ -16,6 +16,7 @@ export const openwhiskNodejs: Host = {
       .filter(isInit)
       .map((p) => ({ ...p, body: withoutCode(p.req) })),
   emulator: {
+    command: 'openwhisk',
     usage: 'openwhisk                    the OpenWhisk Node.js runtime',
     start: async ({ port }) => (await import('./emulator.js')).startOpenWhiskNodeRuntime(port).then((r) => r.server),
   },

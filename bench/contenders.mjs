@@ -1,0 +1,136 @@
+// The contenders: what a user would run instead of nodego, and nodego under
+// each host. Each is data: an id, a label, and how to start it on a port
+// (what it measured while starting comes back beside the process).
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { bin, firstAnswer, freePort, frameworkMain, kill, loadgen, pinned, readLines, root, sleep, waitFor } from './harness.mjs';
+
+const env = (port, extra = {}) => ({ ...process.env, PORT: String(port), BENCH_BINARY: bin('gohello'), FUNCTION_TARGET: 'hello', ...extra });
+
+
+export const CONTENDERS = [
+  {
+    id: 'nodego-plain',
+    label: 'nodego, plain Node host',
+    // Starts as Node; the swap happens under load, and is timed.
+    async start(port) {
+      const t0 = performance.now();
+      const proc = pinned(0, process.execPath, [path.join(root, 'bench', 'hosts', 'plain-swap.js')], { env: env(port), stdio: ['ignore', 'pipe', 'inherit'] });
+      const lines = readLines(proc);
+      const coldStartMs = await firstAnswer(port, t0);
+      const watcher = pinned(1, bin('loadgen'), ['-addr', `127.0.0.1:${port}`, '-watch'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const watched = readLines(watcher);
+      await waitFor(watched, (l) => l === 'ready');
+      const duringSwap = loadgen(port, 1.5);
+      await sleep(400);
+      process.kill(proc.pid, 'SIGUSR2');
+      const swapAt = BigInt(JSON.parse(await waitFor(lines, (l) => l.startsWith('{"swapAt"'))).swapAt);
+      const firstGo = BigInt(await waitFor(watched, (l) => /^\d+$/.test(l)));
+      const load = await duringSwap;
+      return { proc, coldStartMs, swapMs: Number(firstGo - swapAt) / 1e6, swapFailures: load.errors + load.non200, swapRequests: load.requests };
+    },
+  },
+  {
+    id: 'nodego-ff',
+    label: 'nodego, Functions Framework host',
+    async start(port) {
+      const t0 = performance.now();
+      const proc = pinned(0, process.execPath, [frameworkMain, '--source', path.join(root, 'bench', 'hosts', 'ff-nodego'), '--target', 'hello', '--port', String(port)], {
+        env: env(port),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const lines = readLines(proc);
+      const coldStartMs = await firstAnswer(port, t0);
+      const t1 = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+      const swapAt = BigInt(JSON.parse(await waitFor(lines, (l) => l.startsWith('{"swapAt"'))).swapAt);
+      return { proc, coldStartMs, swapToFirstAnswerMs: Number(t1 - swapAt) / 1e6 };
+    },
+  },
+  {
+    id: 'node-proxy',
+    label: 'Node proxy to a Go child',
+    async start(port) {
+      const t0 = performance.now();
+      const proc = pinned(0, process.execPath, [path.join(root, 'bench', 'hosts', 'proxy.js')], { env: env(port, { CHILD_PORT: String(await freePort()) }), stdio: 'ignore' });
+      return { proc, coldStartMs: await firstAnswer(port, t0) };
+    },
+  },
+  {
+    id: 'node-ndjson',
+    label: 'Node + Go child, NDJSON on stdio',
+    async start(port) {
+      const t0 = performance.now();
+      const proc = pinned(0, process.execPath, [path.join(root, 'bench', 'hosts', 'ndjson.js')], { env: env(port), stdio: 'ignore' });
+      return { proc, coldStartMs: await firstAnswer(port, t0) };
+    },
+  },
+  {
+    id: 'node-ff',
+    label: 'pure Node function, Functions Framework',
+    async start(port) {
+      const t0 = performance.now();
+      const proc = pinned(0, process.execPath, [frameworkMain, '--source', path.join(root, 'bench', 'hosts', 'ff-pure'), '--target', 'hello', '--port', String(port)], {
+        env: { ...process.env, NODE_ENV: 'production' },
+        stdio: 'ignore',
+      });
+      return { proc, coldStartMs: await firstAnswer(port, t0) };
+    },
+  },
+  {
+    id: 'go-native',
+    label: 'Go server started directly',
+    async start(port) {
+      const t0 = performance.now();
+      const proc = pinned(0, bin('gohello'), [], { env: env(port), stdio: 'ignore' });
+      return { proc, coldStartMs: await firstAnswer(port, t0) };
+    },
+  },
+];
+
+// OpenWhisk: /init with a binary to the first /run, for nodego's
+// self-replacing proxy and for the actionloop design (the upstream Go runtime's).
+export const OPENWHISK_DESIGNS = ['nodego', 'actionloop'];
+
+export async function openwhiskInitToRun(design) {
+  const port = await freePort();
+  const command = design === 'nodego' ? bin('ow-exec') : bin('actionloop');
+  const proc = pinned(0, command, [], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+  try {
+    await firstAnswerPost(port);
+    const code = fs.readFileSync(bin('owhello')).toString('base64');
+    const t0 = performance.now();
+    await post(port, '/init', JSON.stringify({ value: { binary: true, main: 'main', code } }));
+    const run = await post(port, '/run', '{"value":{"name":"Mike"}}');
+    const ms = performance.now() - t0;
+    if (!run.includes('Hello, Mike')) throw new Error(`${design}: unexpected /run answer ${run}`);
+    return ms;
+  } finally {
+    kill(proc);
+  }
+}
+
+export function post(port, route, body) {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1', () =>
+      s.write(`POST ${route} HTTP/1.1\r\nHost: b\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`),
+    );
+    let data = '';
+    s.on('data', (d) => (data += d));
+    s.on('end', () => resolve(data));
+    s.on('error', reject);
+  });
+}
+
+export async function firstAnswerPost(port) {
+  for (let i = 0; i < 5000; i++) {
+    try {
+      await post(port, '/run', '{}');
+      return;
+    } catch {
+      await sleep(1);
+    }
+  }
+  throw new Error('OpenWhisk proxy did not start');
+}
+
