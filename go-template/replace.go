@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nodego/nodego/handoff"
@@ -21,8 +22,9 @@ type ReplaceOptions struct {
 	// Replay is the request the new binary must answer in place of the one
 	// being served (typically a slimmed copy of it). Required.
 	Replay []byte
-	// Timeout bounds the wait for other connections to reach a request
-	// boundary; default DefaultTimeout.
+	// Timeout bounds the wait for requests in progress on other
+	// connections to finish; default DefaultTimeout. Meanwhile idle
+	// connections wait at most ParkWindow at a time (see waitQuiet).
 	Timeout time.Duration
 }
 
@@ -61,9 +63,7 @@ func (s *Server) Replace(w http.ResponseWriter, r *http.Request, opts ReplaceOpt
 	}()
 
 	self := current.tracked()
-	s.reg.parkAll(self)
 	if err := s.waitQuiet(self, opts.Timeout); err != nil {
-		s.reg.unparkAll()
 		return err
 	}
 	conn, rw, err := hijacker.Hijack()
@@ -95,22 +95,44 @@ func (s *Server) Replace(w http.ResponseWriter, r *http.Request, opts ReplaceOpt
 // ErrAnswered wraps a Replace failure after which the request was answered.
 var ErrAnswered = errors.New("nodego: the request was answered with a 502")
 
-// waitQuiet waits until every other connection is parked at a request
-// boundary (or closed): busy ones finish their current request first.
+// ParkWindow is the longest an idle client (or a new connection) waits
+// because of a replacement: connections are parked for windows this long,
+// and served between them, until one window finds every connection at a
+// request boundary.
+const ParkWindow = 250 * time.Millisecond
+
+// waitQuiet parks every other connection (each finishes the request it is
+// reading or serving, then reads no more) until all are at a request
+// boundary, and returns with them parked. A request still in progress at
+// the deadline fails the replacement: everything is unparked and goes on.
 func (s *Server) waitQuiet(self *trackedConn, timeout time.Duration) error {
 	if timeout == 0 {
 		timeout = DefaultTimeout
 	}
 	deadline := time.Now().Add(timeout)
 	for {
-		busy := s.reg.busy(self)
-		if busy == 0 {
-			return nil
+		s.reg.parkAll(self)
+		windowEnd := time.Now().Add(ParkWindow)
+		if windowEnd.After(deadline) {
+			windowEnd = deadline
 		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("nodego: %d connections still busy after %v", busy, timeout)
+		for {
+			busy := s.reg.busy(self)
+			if len(busy) == 0 {
+				return nil
+			}
+			if time.Now().After(deadline) {
+				s.reg.unparkAll()
+				return fmt.Errorf("nodego: %d connections still busy after %v (%s)", len(busy), timeout, strings.Join(busy, "; "))
+			}
+			if time.Now().After(windowEnd) {
+				break
+			}
+			time.Sleep(time.Millisecond)
 		}
-		time.Sleep(time.Millisecond)
+		// Serve those that waited, then try again.
+		s.reg.unparkAll()
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 
@@ -136,7 +158,8 @@ func (s *Server) outgoing(self *trackedConn, replay []byte) (handoff.Outgoing, e
 		if err != nil {
 			continue // closed meanwhile
 		}
-		out.Conns = append(out.Conns, handoff.OutgoingConn{FD: fd, Listener: c.listener})
+		// The first bytes of its next request, if net/http had read any.
+		out.Conns = append(out.Conns, handoff.OutgoingConn{FD: fd, Listener: c.listener, Replay: c.held()})
 	}
 	return out, nil
 }

@@ -3,28 +3,34 @@ package nodego
 import (
 	"bytes"
 	"context"
-	"io"
 	"net"
 	"net/http"
 	"sync/atomic"
 )
 
-// replayConn serves first the bytes of a request the previous process read
-// but did not answer, then the socket.
+// replayConn serves first the bytes the previous process had read from the
+// connection (a request it did not answer, or the first bytes of the next
+// one), then the socket.
 type replayConn struct {
 	net.Conn
 	replay *bytes.Reader
-	reader io.Reader
-	// Set by the first request served on this connection: the replayed one.
+	// Set by the first request served on this connection.
 	served atomic.Bool
+	// Set once a read went past the replayed bytes to the socket.
+	fromSocket atomic.Bool
 }
 
 func newReplayConn(c net.Conn, replay []byte) *replayConn {
-	r := bytes.NewReader(replay)
-	return &replayConn{Conn: c, replay: r, reader: io.MultiReader(r, c)}
+	return &replayConn{Conn: c, replay: bytes.NewReader(replay)}
 }
 
-func (c *replayConn) Read(p []byte) (int, error) { return c.reader.Read(p) }
+func (c *replayConn) Read(p []byte) (int, error) {
+	if c.replay.Len() > 0 {
+		return c.replay.Read(p)
+	}
+	c.fromSocket.Store(true)
+	return c.Conn.Read(p)
+}
 
 // tracked is the tracked connection underneath, if any.
 func (c *replayConn) tracked() *trackedConn {
@@ -49,7 +55,8 @@ const (
 // Replayed reports whether r is the request the previous process (Node, or
 // an earlier Go binary) had read when it handed over, and that this process
 // therefore owes a response: the OpenWhisk /init that loaded the function,
-// the legacy worker's /load.
+// the legacy worker's /load. A request of which the previous process had
+// read only the first bytes is not: its head came partly from the socket.
 func Replayed(r *http.Request) bool {
 	v, _ := r.Context().Value(replayedKey).(bool)
 	return v
@@ -60,10 +67,11 @@ func rememberConn(ctx context.Context, c net.Conn) context.Context {
 }
 
 // markReplayed wraps the user's handler: the first request served on a
-// replay connection is the replayed one (a connection serves in order).
+// replay connection is the replayed one (a connection serves in order) when
+// its head was read from the replay alone.
 func markReplayed(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if c, ok := r.Context().Value(connKey).(*replayConn); ok && c.served.CompareAndSwap(false, true) {
+		if c, ok := r.Context().Value(connKey).(*replayConn); ok && c.served.CompareAndSwap(false, true) && !c.fromSocket.Load() {
 			r = r.WithContext(context.WithValue(r.Context(), replayedKey, true))
 		}
 		next.ServeHTTP(w, r)

@@ -35,6 +35,9 @@ type Server struct {
 	// Host is passed on by Replace as NODEGO_HOST; default: the host this
 	// process was handed, if any.
 	Host string
+	// Limits against slow and stalled clients; a zero field takes its
+	// variable (see Limits), else Node's default.
+	Limits Limits
 
 	mu        sync.Mutex
 	http      *http.Server
@@ -100,7 +103,8 @@ func (s *Server) listen() ([]handoff.Listener, []net.Conn, error) {
 // Serve blocks until the server is shut down; it returns nil after a clean
 // drain.
 func (s *Server) Serve() error {
-	s.reg = newConnRegistry()
+	limits := resolvedLimits(s.Limits)
+	s.reg = newConnRegistry(limits)
 	listeners, conns, err := s.listen()
 	if err != nil {
 		return err
@@ -115,6 +119,14 @@ func (s *Server) Serve() error {
 		ConnContext: rememberConn,
 		ConnState:   s.reg.connState,
 		ErrorLog:    s.logger(),
+		// net/http allows 4 KiB over MaxHeaderBytes; take them off, so that
+		// the limit is the head's size, as in Node.
+		MaxHeaderBytes:    max(limits.MaxHeaderBytes-4096, 1),
+		ReadHeaderTimeout: limits.HeadersTimeout,
+		IdleTimeout:       limits.KeepAliveTimeout,
+		// RequestTimeout is the tracked connections' (tracked_conn.go):
+		// net/http's ReadTimeout would also cut off handlers that run long
+		// after the request is in.
 	}
 	var serving []net.Listener
 	for i, l := range listeners {

@@ -2,6 +2,7 @@ package nodego
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -15,26 +16,61 @@ import (
 
 // trackedConn wraps every connection the server serves, so that a later
 // hand-off (Replace) can stop it at a request boundary: a parked connection
-// reads nothing more, and the client's next bytes wait in the kernel for the
-// next process. Reads go through the RawConn so that a parked reader can
-// decline to read while staying in the netpoller.
+// finishes the request in progress, then reads nothing more, and the
+// client's next bytes wait in the kernel for the next process. The bytes of
+// the next request that net/http had already read when it stopped (half a
+// head, or the byte its background read takes) are known from the framing,
+// and travel with the connection. Reads go through the RawConn so that a
+// parked reader can decline to read while staying in the netpoller.
 type trackedConn struct {
 	net.Conn
 	raw      syscall.RawConn
 	listener int
 	reg      *connRegistry
 
-	mu            sync.Mutex
-	state         http.ConnState
-	readSinceIdle int
-	reading       bool
-	parking       bool
-	kicked        bool
+	mu      sync.Mutex
+	state   http.ConnState
+	framing *requestFraming
+	reading bool
+	parking bool
+	kicked  bool
+	// The read deadline is the earlier of net/http's (SetReadDeadline) and
+	// the request's: RequestTimeout after its first byte, until its last.
+	httpDeadline    time.Time
+	requestDeadline time.Time
+	requestTimeout  time.Duration
+	applied         time.Time
 }
 
 func (c *trackedConn) tracked() *trackedConn { return c }
 
+// SetReadDeadline is net/http's; the request's own deadline still applies.
+func (c *trackedConn) SetReadDeadline(t time.Time) error {
+	c.mu.Lock()
+	c.httpDeadline = t
+	c.mu.Unlock()
+	return c.applyDeadline(true)
+}
+
+// applyDeadline sets the earlier of the two deadlines on the socket, when it
+// changed (or always, after a wake-up deadline replaced it).
+func (c *trackedConn) applyDeadline(always bool) error {
+	c.mu.Lock()
+	d := c.httpDeadline
+	if !c.requestDeadline.IsZero() && (d.IsZero() || c.requestDeadline.Before(d)) {
+		d = c.requestDeadline
+	}
+	changed := always || !d.Equal(c.applied)
+	c.applied = d
+	c.mu.Unlock()
+	if !changed {
+		return nil
+	}
+	return c.Conn.SetReadDeadline(d)
+}
+
 func (c *trackedConn) Read(p []byte) (int, error) {
+	c.applyDeadline(false)
 	c.mu.Lock()
 	c.reading = true
 	c.mu.Unlock()
@@ -49,8 +85,8 @@ func (c *trackedConn) Read(p []byte) (int, error) {
 		err := c.raw.Read(func(fd uintptr) bool {
 			c.mu.Lock()
 			defer c.mu.Unlock()
-			if c.parking {
-				return false // leave the bytes in the kernel; wait for readiness again
+			if c.parking && c.state != http.StateActive {
+				return false // at a request boundary: leave the bytes in the kernel
 			}
 			for {
 				n, readErr = sysRead(fd, p)
@@ -62,7 +98,14 @@ func (c *trackedConn) Read(p []byte) (int, error) {
 				return false
 			}
 			if n > 0 {
-				c.readSinceIdle += n
+				began := c.framing.atBoundary()
+				c.framing.observe(p[:n])
+				switch {
+				case c.framing.atBoundary():
+					c.requestDeadline = time.Time{}
+				case began && c.requestTimeout > 0:
+					c.requestDeadline = time.Now().Add(c.requestTimeout)
+				}
 			}
 			return true
 		})
@@ -72,8 +115,8 @@ func (c *trackedConn) Read(p []byte) (int, error) {
 			c.kicked = false
 			c.mu.Unlock()
 			if kicked && errors.Is(err, os.ErrDeadlineExceeded) {
-				c.Conn.SetReadDeadline(time.Time{})
-				continue // woken to re-read after an unpark
+				c.applyDeadline(true) // the real deadline again
+				continue              // woken to re-read after an unpark
 			}
 			return 0, err
 		}
@@ -91,16 +134,37 @@ func (c *trackedConn) setState(s http.ConnState) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.state = s
-	if s == http.StateIdle {
-		c.readSinceIdle = 0
-	}
 }
 
-// quiet: parked while waiting for the next request, with no byte of it read.
+// quiet: parked between requests, net/http waiting for the next one. It may
+// hold the first bytes of that request (see held).
 func (c *trackedConn) quiet() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.parking && c.reading && c.readSinceIdle == 0 && (c.state == http.StateIdle || c.state == http.StateNew)
+	_, inHead := c.framing.held()
+	return c.parking && c.reading && inHead && (c.state == http.StateIdle || c.state == http.StateNew)
+}
+
+// held is a copy of the bytes of the next request that net/http has read
+// (nil when none): the next process must read them before the socket.
+func (c *trackedConn) held() []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	head, _ := c.framing.held()
+	if len(head) == 0 {
+		return nil
+	}
+	return append([]byte(nil), head...)
+}
+
+// doing says what a connection that is not quiet is doing, for errors.
+func (c *trackedConn) doing() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, inHead := c.framing.held(); !inHead || c.state == http.StateActive {
+		return "a request in progress"
+	}
+	return "between requests, not yet waiting for the next"
 }
 
 func (c *trackedConn) park() {
@@ -130,6 +194,8 @@ func (c *trackedConn) CloseWrite() error { return closeWrite(c.Conn) }
 type trackable interface{ tracked() *trackedConn }
 
 type connRegistry struct {
+	limits Limits
+
 	mu        sync.Mutex
 	conns     map[*trackedConn]struct{}
 	parking   bool // a hand-off is under way: nothing new is accepted or read
@@ -138,8 +204,8 @@ type connRegistry struct {
 	listeners []*trackingListener
 }
 
-func newConnRegistry() *connRegistry {
-	r := &connRegistry{conns: map[*trackedConn]struct{}{}}
+func newConnRegistry(limits Limits) *connRegistry {
+	r := &connRegistry{conns: map[*trackedConn]struct{}{}, limits: limits}
 	r.unparked = sync.NewCond(&r.mu)
 	return r
 }
@@ -158,7 +224,11 @@ func (r *connRegistry) track(c net.Conn, listener int) net.Conn {
 	if err != nil {
 		return c
 	}
-	t := &trackedConn{Conn: c, raw: raw, listener: listener, reg: r, state: http.StateNew}
+	t := &trackedConn{
+		Conn: c, raw: raw, listener: listener, reg: r, state: http.StateNew,
+		framing:        newRequestFraming(r.limits.MaxHeaderBytes + 4096),
+		requestTimeout: r.limits.RequestTimeout,
+	}
 	r.mu.Lock()
 	r.conns[t] = struct{}{}
 	t.parking = r.parking
@@ -198,18 +268,21 @@ func (r *connRegistry) unparkAll() {
 	}
 }
 
-// busy counts what stands in the way of a hand-off: connections (self aside)
+// busy says what stands in the way of a hand-off: connections (self aside)
 // not parked at a request boundary, and goroutines still inside Accept.
-func (r *connRegistry) busy(self *trackedConn) int {
+func (r *connRegistry) busy(self *trackedConn) []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	n := r.accepting
+	var why []string
+	if r.accepting > 0 {
+		why = append(why, fmt.Sprintf("%d accepts under way", r.accepting))
+	}
 	for c := range r.conns {
 		if c != self && !c.quiet() {
-			n++
+			why = append(why, fmt.Sprintf("%v: %s", c.RemoteAddr(), c.doing()))
 		}
 	}
-	return n
+	return why
 }
 
 // connState is the http.Server hook.

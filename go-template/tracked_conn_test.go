@@ -4,8 +4,10 @@ package nodego
 
 import (
 	"bufio"
+	"io"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -13,13 +15,16 @@ import (
 // trackedServer serves "ok" on a tracking listener, as Server does.
 func trackedServer(t *testing.T) (*connRegistry, string) {
 	t.Helper()
-	reg := newConnRegistry()
+	reg := newConnRegistry(NodeLimits)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := &http.Server{
-		Handler:   http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }),
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			w.Write([]byte("ok" + string(body)))
+		}),
 		ConnState: reg.connState,
 	}
 	go srv.Serve(newTrackingListener(ln, 0, reg))
@@ -80,7 +85,7 @@ func TestParkedIdleConnectionLeavesTheNextRequestInTheKernel(t *testing.T) {
 		t.Fatalf("first request: %q %v", body, err)
 	}
 	reg.parkAll(nil)
-	eventually(t, "the idle connection is parked at a request boundary", func() bool { return reg.busy(nil) == 0 })
+	eventually(t, "the idle connection is parked at a request boundary", func() bool { return len(reg.busy(nil)) == 0 })
 	if _, err := c.get(200 * time.Millisecond); err == nil {
 		t.Fatal("a parked connection answered")
 	}
@@ -90,33 +95,75 @@ func TestParkedIdleConnectionLeavesTheNextRequestInTheKernel(t *testing.T) {
 	}
 }
 
-// (Bytes not read yet stay in the kernel and travel with the socket: only a
-// request Node or Go has begun to read makes a connection busy.)
-func TestAHalfReadRequestIsBusy(t *testing.T) {
+// A head net/http has begun to read is a boundary too: its bytes are held,
+// to travel with the connection.
+func TestAHalfReadHeadIsHeldNotBusy(t *testing.T) {
 	reg, addr := trackedServer(t)
 	c := dial(t, addr)
-	c.Write([]byte("GET / HTTP/1.1\r\nHo"))
-	eventually(t, "the server has read the half request", func() bool {
+	c.Write([]byte("GET /next HTTP/1.1\r\nHo"))
+	eventually(t, "the server has read the half head", func() bool {
 		for _, tc := range reg.all() {
-			tc.mu.Lock()
-			read := tc.readSinceIdle
-			tc.mu.Unlock()
-			return read > 0
+			return len(tc.held()) > 0
 		}
 		return false
 	})
 	reg.parkAll(nil)
 	defer reg.unparkAll()
-	time.Sleep(100 * time.Millisecond)
-	if n := reg.busy(nil); n != 1 {
-		t.Errorf("busy = %d, want 1: a request halfway through its headers is not at a boundary", n)
+	eventually(t, "quiet", func() bool { return len(reg.busy(nil)) == 0 })
+	if held := string(reg.all()[0].held()); held != "GET /next HTTP/1.1\r\nHo" {
+		t.Errorf("held %q", held)
+	}
+}
+
+// A request whose body is on its way when parking starts is read to its end
+// and answered; only then is the connection quiet.
+func TestARequestInProgressFinishesWhileParked(t *testing.T) {
+	reg, addr := trackedServer(t)
+	c := dial(t, addr)
+	c.Write([]byte("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\nabc"))
+	eventually(t, "the request is being served", func() bool {
+		for _, tc := range reg.all() {
+			tc.mu.Lock()
+			defer tc.mu.Unlock()
+			return tc.state == http.StateActive
+		}
+		return false
+	})
+	reg.parkAll(nil)
+	defer reg.unparkAll()
+	time.Sleep(50 * time.Millisecond)
+	if busy := reg.busy(nil); len(busy) != 1 || !strings.Contains(busy[0], "a request in progress") {
+		t.Fatalf("busy = %q", busy)
+	}
+	c.Write([]byte("def"))
+	if body, err := c.read(time.Second); body != "okabcdef" || err != nil {
+		t.Fatalf("the request in progress: %q %v", body, err)
+	}
+	eventually(t, "quiet once answered", func() bool { return len(reg.busy(nil)) == 0 })
+}
+
+// The byte of the next request that net/http's background read takes when a
+// response ends is held, not lost.
+func TestTheBackgroundReadsByteIsHeld(t *testing.T) {
+	reg, addr := trackedServer(t)
+	c := dial(t, addr)
+	// The second request's first byte arrives with the first request.
+	c.Write([]byte("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nxP"))
+	if body, err := c.read(time.Second); body != "okx" || err != nil {
+		t.Fatalf("first: %q %v", body, err)
+	}
+	reg.parkAll(nil)
+	defer reg.unparkAll()
+	eventually(t, "quiet", func() bool { return len(reg.busy(nil)) == 0 })
+	if held := string(reg.all()[0].held()); held != "P" {
+		t.Errorf("held %q, want the P of the next POST", held)
 	}
 }
 
 func TestNothingIsAcceptedWhileParked(t *testing.T) {
 	reg, addr := trackedServer(t)
 	reg.parkAll(nil)
-	eventually(t, "no Accept is running", func() bool { return reg.busy(nil) == 0 })
+	eventually(t, "no Accept is running", func() bool { return len(reg.busy(nil)) == 0 })
 	c := dial(t, addr) // the kernel queues it; nobody takes it
 	time.Sleep(100 * time.Millisecond)
 	if n := len(reg.all()); n != 0 {

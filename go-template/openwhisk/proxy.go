@@ -228,16 +228,20 @@ func exportEnv(env map[string]json.RawMessage) {
 }
 
 func (p *Proxy) run(w http.ResponseWriter, r *http.Request) {
+	// The body is read and parsed before the lock: a client that stalls
+	// mid-body holds up only itself.
+	body, ok := readBody(w, r)
+	var msg map[string]json.RawMessage
+	if ok {
+		if err := json.Unmarshal(body, &msg); err != nil {
+			sendError(w, http.StatusBadRequest, msgBadRequest+err.Error())
+			ok = false
+		}
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	defer p.sentinels()
-	body, ok := readBody(w, r)
 	if !ok {
-		return
-	}
-	var msg map[string]json.RawMessage
-	if err := json.Unmarshal(body, &msg); err != nil {
-		sendError(w, http.StatusBadRequest, msgBadRequest+err.Error())
 		return
 	}
 	// Every property but value is the activation context: __OW_<NAME>.

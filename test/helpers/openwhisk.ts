@@ -96,9 +96,10 @@ const goListening = (_out: string, err: string) => {
   return m ? Number(m[1]) : undefined;
 };
 
-/** The standalone self-replacing proxy (examples/openwhisk/exec). */
-export function startProxy(env: Record<string, string> = {}): Promise<ActionContainer> {
-  return ActionContainer.start(bin('ow-exec'), [], { PORT: '0', ...env }, goListening);
+/** The standalone self-replacing proxy (examples/openwhisk/exec), optionally under a wrapper command (prlimit ...). */
+export function startProxy(env: Record<string, string> = {}, wrapper: string[] = []): Promise<ActionContainer> {
+  const [command, ...args] = [...wrapper, bin('ow-exec')];
+  return ActionContainer.start(command!, args, { PORT: '0', ...env }, goListening);
 }
 
 /** The OpenWhisk Node.js runtime emulator, as `nodego emulate openwhisk`. */

@@ -1,0 +1,83 @@
+// A raw-socket HTTP/1.1 client for cases that need byte control: half-sent
+// heads, bodies sent in pieces, the next request's first byte sent early.
+import * as net from 'node:net';
+
+export interface RawReply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export class RawClient {
+  private buffer = Buffer.alloc(0);
+  private waiting: (() => void) | undefined;
+  closed = false;
+
+  private constructor(readonly socket: net.Socket) {
+    socket.on('data', (d: Buffer) => {
+      this.buffer = Buffer.concat([this.buffer, d]);
+      this.waiting?.();
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.waiting?.();
+    });
+    socket.on('error', () => {});
+  }
+
+  static connect(port: number): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => resolve(new RawClient(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  write(bytes: string | Buffer): void {
+    this.socket.write(bytes);
+  }
+
+  /** One response (Content-Length framed), within timeoutMs. */
+  async read(timeoutMs = 10_000): Promise<RawReply> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const reply = this.parse();
+      if (reply) return reply;
+      if (this.closed) throw new Error(`connection closed; had ${JSON.stringify(this.buffer.toString('latin1'))}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no response within ${timeoutMs} ms; had ${JSON.stringify(this.buffer.toString('latin1'))}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiting = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.waiting = undefined;
+    }
+  }
+
+  private parse(): RawReply | undefined {
+    const end = this.buffer.indexOf('\r\n\r\n');
+    if (end < 0) return undefined;
+    const [statusLine, ...lines] = this.buffer.subarray(0, end).toString('latin1').split('\r\n');
+    const headers: Record<string, string> = {};
+    for (const line of lines) {
+      const colon = line.indexOf(':');
+      headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    const length = Number(headers['content-length'] ?? 0);
+    if (this.buffer.length < end + 4 + length) return undefined;
+    const body = this.buffer.subarray(end + 4, end + 4 + length).toString('utf8');
+    this.buffer = this.buffer.subarray(end + 4 + length);
+    return { status: Number(statusLine!.split(' ')[1]), headers, body };
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+/** A POST with a JSON body, as bytes. */
+export function rawPost(route: string, body: string): string {
+  return `POST ${route} HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
