@@ -1,7 +1,6 @@
 package functions
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,8 +9,8 @@ import (
 	"net/http"
 	"os"
 	"regexp"
-	"strings"
 	"sync"
+	"time"
 )
 
 // With LOG_EXECUTION_ID=true, log lines become the structured JSON Cloud
@@ -75,6 +74,10 @@ var captured struct {
 	next    int
 }
 
+// drainWait bounds how long a request waits for the pump to label its
+// lines: a stdout nobody reads must not hold a response back for good.
+const drainWait = 2 * time.Second
+
 func drain() {
 	captured.Lock()
 	pipes := captured.pipes
@@ -88,17 +91,18 @@ func drain() {
 		w.WriteString(barrier + id + "\n")
 	}
 	captured.Unlock()
+	timeout := time.After(drainWait)
 	for _, ch := range waits {
-		<-ch
+		select {
+		case <-ch:
+		case <-timeout:
+			return
+		}
 	}
 }
 
-// arrived reports whether line is a barrier, and releases its waiter.
-func arrived(line []byte) bool {
-	id, ok := strings.CutPrefix(string(line), barrier)
-	if !ok {
-		return false
-	}
+// release lets the waiter of barrier id go.
+func release(id string) {
 	captured.Lock()
 	ch := captured.waiting[id]
 	delete(captured.waiting, id)
@@ -106,7 +110,6 @@ func arrived(line []byte) bool {
 	if ch != nil {
 		close(ch)
 	}
-	return true
 }
 
 // soleExecution is the only request running, if exactly one is.
@@ -202,17 +205,15 @@ func captureStdio() error {
 }
 
 func pump(r io.Reader, out io.Writer, stderr bool) {
-	scanner := bufio.NewScanner(r)
-	scanner.Buffer(make([]byte, 64*1024), 1<<20)
-	for scanner.Scan() {
-		line := scanner.Bytes()
-		if arrived(line) {
-			continue
-		}
-		if lc := soleExecution(); lc != nil {
-			out.Write(structured(line, lc, stderr))
-		} else {
-			out.Write(append(append([]byte{}, line...), '\n'))
-		}
+	p := &linePump{
+		line: func(line []byte) {
+			if lc := soleExecution(); lc != nil {
+				out.Write(structured(line, lc, stderr))
+			} else {
+				out.Write(append(append([]byte{}, line...), '\n'))
+			}
+		},
+		barrier: release,
 	}
+	p.run(r)
 }
