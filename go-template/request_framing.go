@@ -83,7 +83,8 @@ func (f *requestFraming) observe(p []byte) {
 	}
 }
 
-// head takes bytes of a request head; a blank line ends it.
+// head takes bytes of a request head; a blank line ends it. A head that
+// arrives in one read (the usual case) is framed where it is, uncopied.
 func (f *requestFraming) head(p []byte) []byte {
 	if len(f.kept) == 0 {
 		// net/http drops CR and LF before a request (old clients send one
@@ -94,70 +95,86 @@ func (f *requestFraming) head(p []byte) []byte {
 		if len(p) == 0 {
 			return nil
 		}
+		if end := headEnd(p, 0); end >= 0 {
+			f.startBody(p[:end])
+			return p[end:]
+		}
 	}
 	start := len(f.kept)
 	f.kept = append(f.kept, p...)
-	// The end is the first blank line: "\n\r\n" or "\n\n", looked for from
-	// a little before the new bytes.
-	from := start - 3
-	if from < 0 {
-		from = 0
-	}
-	end := -1
-	for i := from; i < len(f.kept); i++ {
-		if f.kept[i] != '\n' {
-			continue
-		}
-		if rest := f.kept[i+1:]; len(rest) > 0 && rest[0] == '\n' {
-			end = i + 2
-			break
-		} else if len(rest) > 1 && rest[0] == '\r' && rest[1] == '\n' {
-			end = i + 3
-			break
-		}
-	}
+	end := headEnd(f.kept, max(start-2, 0))
 	if end < 0 {
 		if len(f.kept) > f.maxKept {
 			f.phase = phaseUnframable // net/http answers 431 and closes
 		}
 		return nil
 	}
-	head := f.kept[:end]
 	rest := p[len(p)-(len(f.kept)-end):]
-	f.startBody(head)
+	f.startBody(f.kept[:end])
 	return rest
 }
 
+// headEnd is the index just past the blank line ("\n\r\n" or "\n\n")
+// that ends a head, looking from from; -1 when it has not come.
+func headEnd(b []byte, from int) int {
+	for i := from; i < len(b); i++ {
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			return -1
+		}
+		i += j
+		switch {
+		case i+1 < len(b) && b[i+1] == '\n':
+			return i + 2
+		case i+2 < len(b) && b[i+1] == '\r' && b[i+2] == '\n':
+			return i + 3
+		}
+	}
+	return -1
+}
+
+var (
+	transferEncoding = []byte("transfer-encoding")
+	contentLength    = []byte("content-length")
+	chunkedCoding    = []byte("chunked")
+)
+
 // startBody reads the head's framing: chunked, a Content-Length, or none.
 func (f *requestFraming) startBody(head []byte) {
-	f.kept = f.kept[:0]
 	var length int64 = -1
-	chunked := false
-	lines := bytes.Split(head, []byte("\n"))
-	for _, line := range lines[1:] {
-		name, value, found := strings.Cut(strings.TrimRight(string(line), "\r"), ":")
-		if !found {
+	chunked, bad := false, false
+	first := true
+	for len(head) > 0 {
+		i := bytes.IndexByte(head, '\n')
+		if i < 0 {
+			i = len(head) - 1
+		}
+		line := bytes.TrimRight(head[:i], "\r")
+		head = head[i+1:]
+		if first {
+			first = false // the request line
 			continue
 		}
-		value = strings.TrimSpace(value)
-		switch strings.ToLower(strings.TrimSpace(name)) {
-		case "transfer-encoding":
-			codings := strings.Split(value, ",")
-			chunked = strings.EqualFold(strings.TrimSpace(codings[len(codings)-1]), "chunked")
-			if !chunked {
-				f.phase = phaseUnframable // net/http refuses other codings
-				return
-			}
-		case "content-length":
-			n, err := strconv.ParseInt(value, 10, 64)
-			if err != nil || n < 0 {
-				f.phase = phaseUnframable
-				return
-			}
+		colon := bytes.IndexByte(line, ':')
+		if colon < 0 {
+			continue
+		}
+		name, value := bytes.TrimSpace(line[:colon]), bytes.TrimSpace(line[colon+1:])
+		switch {
+		case bytes.EqualFold(name, transferEncoding):
+			last := value[bytes.LastIndexByte(value, ',')+1:]
+			chunked = bytes.EqualFold(bytes.TrimSpace(last), chunkedCoding)
+			bad = bad || !chunked // net/http refuses other codings
+		case bytes.EqualFold(name, contentLength):
+			n, err := strconv.ParseInt(string(value), 10, 64)
+			bad = bad || err != nil || n < 0
 			length = n
 		}
 	}
+	f.kept = f.kept[:0]
 	switch {
+	case bad:
+		f.phase = phaseUnframable
 	case chunked:
 		f.phase = phaseChunkSize
 	case length > 0:

@@ -35,26 +35,41 @@ func decodeBinary(code string) ([]byte, error) {
 }
 
 // saveAction writes the action (an executable, or a zip holding one) into a
-// fresh directory under base, and returns the executable's path.
-func saveAction(base string, data []byte) (string, error) {
+// fresh directory under base, and returns the executable's path and the
+// directory. On failure the directory is gone already.
+func saveAction(base string, data []byte) (exe, dir string, err error) {
 	if err := os.MkdirAll(base, 0o700); err != nil {
-		return "", err
+		return "", "", err
 	}
-	dir, err := os.MkdirTemp(base, "action-")
-	if err != nil {
-		return "", err
+	if dir, err = os.MkdirTemp(base, "action-"); err != nil {
+		return "", "", err
 	}
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		return unzipAction(dir, data)
+		exe, err = unzipAction(dir, data)
+	} else {
+		exe = filepath.Join(dir, "exec")
+		err = os.WriteFile(exe, data, 0o700)
 	}
-	exe := filepath.Join(dir, "exec")
-	return exe, os.WriteFile(exe, data, 0o700)
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", "", err
+	}
+	return exe, dir, nil
 }
 
 func unzipAction(dir string, data []byte) (string, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return "", fmt.Errorf("the zip cannot be read: %v", err)
+	}
+	// What the zip says it expands to, checked before anything is written
+	// (extract checks what it really does).
+	var declared uint64
+	for _, f := range zr.File {
+		declared += f.UncompressedSize64
+	}
+	if declared > maxUnzipped {
+		return "", fmt.Errorf("the zip expands to %d bytes, over the 1 GiB an action may have", declared)
 	}
 	var total int64
 	var rootExecutables []string

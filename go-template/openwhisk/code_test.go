@@ -66,7 +66,7 @@ func TestSaveActionFindsTheExecutable(t *testing.T) {
 		{"bin/function", map[string]os.FileMode{"bin/function": 0o755, "index.js": 0o644}, "bin/function"},
 		{"the only executable", map[string]os.FileMode{"hello": 0o755, "README": 0o644}, "hello"},
 	} {
-		exe, err := saveAction(t.TempDir(), zipOf(t, c.files))
+		exe, _, err := saveAction(t.TempDir(), zipOf(t, c.files))
 		if err != nil || !strings.HasSuffix(exe, string(filepath.Separator)+filepath.FromSlash(c.want)) {
 			t.Errorf("%s: saveAction = %q, %v", c.name, exe, err)
 			continue
@@ -75,10 +75,10 @@ func TestSaveActionFindsTheExecutable(t *testing.T) {
 			t.Errorf("%s: mode %v, want 0700", c.name, st.Mode().Perm())
 		}
 	}
-	if _, err := saveAction(t.TempDir(), zipOf(t, map[string]os.FileMode{"a": 0o755, "b": 0o755})); err == nil {
+	if _, _, err := saveAction(t.TempDir(), zipOf(t, map[string]os.FileMode{"a": 0o755, "b": 0o755})); err == nil {
 		t.Error("two executables and no exec: want an error")
 	}
-	if _, err := saveAction(t.TempDir(), zipOf(t, map[string]os.FileMode{"../evil": 0o755})); err == nil {
+	if _, _, err := saveAction(t.TempDir(), zipOf(t, map[string]os.FileMode{"../evil": 0o755})); err == nil {
 		t.Error("an escaping entry: want an error")
 	}
 }

@@ -48,13 +48,25 @@ type Proxy struct {
 
 	mu          sync.Mutex
 	initialized bool
-	entry       string
+	// stopped: an /init failed (its entry point is not registered); as on
+	// the Node.js runtime, nothing runs until the container is replaced.
+	stopped bool
+	entry   string
+	// initializing holds one token: /init work (a body of up to 48 MB, its
+	// base64, its unzip) is done one at a time, as the platform sends it.
+	initializing chan struct{}
 }
 
 // NewProxy returns a proxy for the functions given to Register.
 func NewProxy(server *nodego.Server) *Proxy {
 	return &Proxy{Server: server, Reinit: reinitPolicy(), entry: "main"}
 }
+
+// The Node.js runtime's answers once an /init has failed.
+const (
+	msgNotInitialized = "System not initialized."
+	msgStopped        = "System not ready, status is stopped."
+)
 
 // OnNodeRuntime: this process was handed over by the OpenWhisk Node.js runtime.
 func OnNodeRuntime() bool {
@@ -69,8 +81,12 @@ func reinitPolicy() bool {
 	case "refuse":
 		return false
 	}
-	return !OnNodeRuntime() && os.Getenv("__OW_API_HOST") == ""
+	return !onPlatform()
 }
+
+// onPlatform: on OpenWhisk (__OW_API_HOST set), or handed over by its
+// Node.js runtime; answers then are the Node.js runtime's.
+func onPlatform() bool { return OnNodeRuntime() || os.Getenv("__OW_API_HOST") != "" }
 
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
@@ -95,6 +111,21 @@ type initValue struct {
 }
 
 func (p *Proxy) init(w http.ResponseWriter, r *http.Request) {
+	// One /init at a time: ten concurrent 48 MB /inits must not all be in
+	// memory at once. The others are read past, not kept, and refused (an
+	// answer before the body is read would reset a client still sending).
+	if !p.beginInit() {
+		io.Copy(io.Discard, http.MaxBytesReader(w, r.Body, MaxBody))
+		if p.Reinit {
+			w.Header().Set("Retry-After", "1")
+			sendError(w, http.StatusServiceUnavailable, "another /init is in progress: send this one again once it is answered")
+		} else {
+			log.Print(msgInitTwice)
+			sendError(w, http.StatusForbidden, msgInitTwice)
+		}
+		return
+	}
+	defer p.endInit()
 	body, ok := readBody(w, r)
 	if !ok {
 		return
@@ -111,8 +142,13 @@ func (p *Proxy) init(w http.ResponseWriter, r *http.Request) {
 		p.mu.Unlock()
 		return
 	}
-	refuse := p.initialized && !p.Reinit
+	refuse, stopped := p.initialized && !p.Reinit, p.stopped && !p.Reinit
 	p.mu.Unlock()
+	if stopped {
+		log.Print(msgStopped)
+		sendError(w, http.StatusForbidden, msgStopped)
+		return
+	}
 	if refuse {
 		log.Print(msgInitTwice)
 		sendError(w, http.StatusForbidden, msgInitTwice)
@@ -130,27 +166,47 @@ func (p *Proxy) init(w http.ResponseWriter, r *http.Request) {
 		sendError(w, http.StatusBadGateway, "plain-text code cannot run in a Go action: build it (`go build`, or `nodego build`) and send the binary with \"binary\": true")
 		return
 	}
-	data, err := decodeBinary(req.Value.Code)
+	decoded, err := decodeBinary(req.Value.Code)
+	req.Value.Code, body = "", nil
 	if err != nil {
 		sendError(w, http.StatusBadRequest, "cannot decode the request: "+err.Error())
 		return
 	}
-	binary, err := saveAction(p.actionDir(), data)
+	binary, dir, err := saveAction(p.actionDir(), decoded)
 	if err == nil {
 		err = handoff.CheckExecutable(binary)
 	}
 	if err != nil {
+		os.RemoveAll(dir) // a refused /init leaves nothing on disk
 		log.Printf("init: %v", err)
 		sendError(w, http.StatusBadGateway, "invalid action: "+err.Error())
 		return
 	}
 	err = p.Server.Replace(w, r, nodego.ReplaceOptions{Binary: binary, Replay: replayOf(r, req.Value)})
 	// Only failures come back here.
+	os.RemoveAll(dir)
 	log.Printf("init: %v", err)
 	if !errors.Is(err, nodego.ErrAnswered) {
 		sendError(w, http.StatusBadGateway, "cannot start action: "+err.Error())
 	}
 }
+
+func (p *Proxy) beginInit() bool {
+	p.mu.Lock()
+	if p.initializing == nil {
+		p.initializing = make(chan struct{}, 1)
+	}
+	tokens := p.initializing
+	p.mu.Unlock()
+	select {
+	case tokens <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+func (p *Proxy) endInit() { <-p.initializing }
 
 // accept finishes an /init whose code is this process. Called with p.mu held.
 func (p *Proxy) accept(w http.ResponseWriter, v initValue) {
@@ -159,12 +215,24 @@ func (p *Proxy) accept(w http.ResponseWriter, v initValue) {
 		entry = "main"
 	}
 	if _, ok := lookup(entry); !ok {
-		sendError(w, http.StatusBadGateway, fmt.Sprintf("the action has no entry point %q: register it with openwhisk.Register(%q, fn)", entry, entry))
+		// As the Node.js runtime fails an /init whose main is not a
+		// function: the error in the activation's log, its end markers, and
+		// nothing more runs.
+		problem := fmt.Sprintf("Action entrypoint '%s' is not a function.", entry)
+		hint := fmt.Sprintf("the action has no entry point %q: register it with openwhisk.Register(%q, fn)", entry, entry)
+		fmt.Fprintf(p.stderr(), "Error during initialization: %s (%s)\n", problem, hint)
+		p.sentinels()
+		p.stopped = true
+		if onPlatform() {
+			sendError(w, http.StatusBadGateway, "Initialization has failed due to: "+problem)
+		} else {
+			sendError(w, http.StatusBadGateway, hint) // the standalone proxy's own words
+		}
 		return
 	}
 	exportEnv(v.Env)
 	p.entry = entry
-	p.initialized = true
+	p.initialized, p.stopped = true, false
 	go p.removeOldActions() // not on the /init's path
 	// The contract ignores the body of a successful /init; an empty one
 	// keeps `curl -d @hello.json .../init` silent, as the proxy always was.
@@ -173,25 +241,41 @@ func (p *Proxy) accept(w http.ResponseWriter, v initValue) {
 }
 
 // removeOldActions deletes the binaries of earlier /inits: this process
-// replaced them, nothing runs them any more.
+// replaced them, nothing runs them any more. Paths are compared resolved
+// (TMPDIR may be a symlink, or relative), and the directory this process
+// runs from is never removed.
 func (p *Proxy) removeOldActions() {
 	self, err := os.Executable()
 	if err != nil {
 		return
 	}
+	if self, err = filepath.EvalSymlinks(self); err != nil {
+		return
+	}
 	olds, _ := filepath.Glob(filepath.Join(p.actionDir(), "action-*"))
 	for _, dir := range olds {
-		if !strings.HasPrefix(self, dir+string(filepath.Separator)) {
-			os.RemoveAll(dir)
+		resolved, err := filepath.EvalSymlinks(dir)
+		if err != nil {
+			continue
 		}
+		if resolved, err = filepath.Abs(resolved); err != nil || strings.HasPrefix(self, resolved+string(filepath.Separator)) {
+			continue
+		}
+		os.RemoveAll(dir)
 	}
 }
 
+// actionDir is absolute, so that a relative TMPDIR means the same place
+// whatever the working directory becomes.
 func (p *Proxy) actionDir() string {
-	if p.ActionDir != "" {
-		return p.ActionDir
+	dir := p.ActionDir
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "nodego-openwhisk")
 	}
-	return filepath.Join(os.TempDir(), "nodego-openwhisk")
+	if abs, err := filepath.Abs(dir); err == nil {
+		return abs
+	}
+	return dir
 }
 
 // replayOf is the /init the new binary answers: the same request without
@@ -240,6 +324,11 @@ func (p *Proxy) run(w http.ResponseWriter, r *http.Request) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.stopped {
+		log.Print(msgNotInitialized)
+		sendError(w, http.StatusForbidden, msgNotInitialized)
+		return
+	}
 	defer p.sentinels()
 	if !ok {
 		return
@@ -289,15 +378,19 @@ func isObjectOrArray(b json.RawMessage) bool {
 
 // sentinels end the activation's logs; the platform waits for them.
 func (p *Proxy) sentinels() {
-	out, errOut := p.Stdout, p.Stderr
+	out := p.Stdout
 	if out == nil {
 		out = os.Stdout
 	}
-	if errOut == nil {
-		errOut = os.Stderr
-	}
 	fmt.Fprintln(out, Sentinel)
-	fmt.Fprintln(errOut, Sentinel)
+	fmt.Fprintln(p.stderr(), Sentinel)
+}
+
+func (p *Proxy) stderr() io.Writer {
+	if p.Stderr != nil {
+		return p.Stderr
+	}
+	return os.Stderr
 }
 
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
