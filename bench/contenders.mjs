@@ -134,3 +134,28 @@ export async function firstAnswerPost(port) {
   throw new Error('OpenWhisk proxy did not start');
 }
 
+
+/**
+ * The self-replacing proxy re-initialised again and again while 16 keep-alive
+ * connections send /run back to back: every /run must be answered 200.
+ */
+export async function reinitUnderLoad(reinits, seconds) {
+  const port = await freePort();
+  const proc = pinned(0, bin('ow-exec'), [], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+  try {
+    await firstAnswerPost(port);
+    const init = (name) => post(port, '/init', JSON.stringify({ value: { binary: true, code: fs.readFileSync(bin(name)).toString('base64') } }));
+    await init('owhello');
+    const load = loadgen(port, seconds, 16, ['-path', '/run', '-body', '{"value":{"name":"load"}}']);
+    const gap = (seconds * 1000) / (reinits + 1);
+    let done = 0;
+    for (let i = 0; i < reinits; i++) {
+      await sleep(gap);
+      if ((await init('owhello')).startsWith('HTTP/1.1 200')) done++;
+    }
+    const result = await load;
+    return { requests: result.requests, failures: result.errors + result.non200, reinits: done, firstError: result.first_error };
+  } finally {
+    kill(proc);
+  }
+}

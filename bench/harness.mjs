@@ -61,9 +61,9 @@ export async function firstAnswer(port, t0, timeoutMs = 20_000) {
   }
 }
 
-export function loadgen(port, seconds, connections = CONNECTIONS) {
+export function loadgen(port, seconds, connections = CONNECTIONS, extra = []) {
   return new Promise((resolve, reject) => {
-    const p = pinned(1, bin('loadgen'), ['-addr', `127.0.0.1:${port}`, '-c', String(connections), '-d', `${seconds}s`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = pinned(1, bin('loadgen'), ['-addr', `127.0.0.1:${port}`, '-c', String(connections), '-d', `${seconds}s`, ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (d) => (out += d));
     p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`loadgen exited ${code}`))));
@@ -85,6 +85,31 @@ export function treeRssMiB(pid) {
   };
   visit(pid);
   return kb / 1024;
+}
+
+const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/**
+ * CPU time (user + system) of pid and all its descendants, in ms, from
+ * /proc: the server side's cost, whatever the load generator can do.
+ */
+export function treeCpuMs(pid) {
+  let ticks = 0;
+  const visit = (p) => {
+    try {
+      // Fields after the command name (which may hold spaces): utime and stime are 14 and 15.
+      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+      for (const t of fs.readdirSync(`/proc/${p}/task`)) {
+        for (const c of fs.readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').split(' ').filter(Boolean)) visit(c);
+      }
+    } catch {
+      // exited
+    }
+  };
+  visit(pid);
+  return (ticks * 1000) / clockTicks;
 }
 
 export function readLines(proc) {

@@ -26,6 +26,7 @@ export function summarize(results) {
       coldStartMs: stat(xs.map((x) => x.coldStartMs)),
       errors: xs.reduce((n, x) => n + x.errors + x.non200, 0),
       loadgenCpuShare: stat(xs.map((x) => x.loadgen_cpu_ms / 1000 / x.seconds)),
+      cpuUs: stat(xs.map((x) => x.cpuUsPerRequest).filter((x) => x !== undefined)),
     };
   }
   const plain = results.samples['nodego-plain'];
@@ -45,6 +46,15 @@ export function summarize(results) {
     p99VsNative: ratio('nodego-plain', 'go-native', 'p99'),
     rssVsProxy: ratio('nodego-plain', 'node-proxy', 'rssMiB'),
     coldStartFfVsPureNode: ratio('nodego-ff', 'node-ff', 'coldStartMs'),
+    cpuPlainVsNative: ratio('nodego-plain', 'go-native', 'cpuUs'),
+    cpuFfVsNative: ratio('nodego-ff', 'go-native', 'cpuUs'),
+    cpuProxyVsPlain: ratio('node-proxy', 'nodego-plain', 'cpuUs'),
+    cpuPureNodeVsPlain: ratio('node-ff', 'nodego-plain', 'cpuUs'),
+  };
+  const reinit = {
+    failures: (results.reinit ?? []).reduce((n, x) => n + x.failures, 0),
+    requests: (results.reinit ?? []).reduce((n, x) => n + x.requests, 0),
+    reinits: (results.reinit ?? []).reduce((n, x) => n + x.reinits, 0),
   };
   const ow = { nodego: stat(results.openwhisk.nodego), actionloop: stat(results.openwhisk.actionloop) };
   const wide = (id, key) => (by[id][key].max - by[id][key].min) / by[id][key].median;
@@ -57,15 +67,19 @@ export function summarize(results) {
     ['swap under 5 ms', swap.ms.median < 5, `${fmt(swap.ms.median, 2)} ms`, 'execve must stop Node\'s threads and unmap its heap, then the Go runtime starts: about 5.5 ms from swap() to Go\'s main() measured here without load; under load the wait for the quiet point (every in-flight response finished) comes on top'],
     ['cold start no slower than a pure Node function under the same host', ratios.coldStartFfVsPureNode <= 1, `${fmt(ratios.coldStartFfVsPureNode, 3)}x`, 'the framework has loaded Express before it loads the function, so what nodego skips (building the app, listening) is less than what it adds (execve, the Go runtime\'s start)'],
     ['zero failed requests during a swap under load', swap.failures === 0, `${swap.failures} of ${swap.requestsDuring}`, 'see the failing run'],
+    ['server CPU per request within 1.02x native (plain host)', ratios.cpuPlainVsNative <= 1.02, `${fmt(ratios.cpuPlainVsNative, 3)}x`, `native's own spread across rounds is ${fmt(wide('go-native', 'cpuUs') * 100)}%`],
+    ['server CPU per request within 1.02x native (Functions Framework host)', ratios.cpuFfVsNative <= 1.02, `${fmt(ratios.cpuFfVsNative, 3)}x`, 'the FF contract wrapper (execution id, ignored routes) runs on every request'],
+    ['the Node proxy at least 5x nodego\'s CPU per request', ratios.cpuProxyVsPlain >= 5, `${fmt(ratios.cpuProxyVsPlain, 2)}x`, 'the proxy pair\'s cost per request, measured'],
+    ['zero failed requests during re-inits under load', reinit.failures === 0 && reinit.requests > 0, `${reinit.failures} of ${reinit.requests} over ${reinit.reinits} re-inits`, 'see the failing run'],
   ].map(([target, met, measured, why]) => ({ target, met, measured, ...(met ? {} : { why }) }));
-  return { by, swap, ratios, ow, targets };
+  return { by, swap, ratios, ow, reinit, targets };
 }
 
 function markdown(results, s) {
   const v = results.versions;
   const rows = results.contenders.map(({ id }) => {
     const c = s.by[id];
-    return `| ${c.label} | ${spread(c.rps, 0)} | ${spread(c.p50, 2)} | ${spread(c.p99, 2)} | ${spread(c.rssMiB)} | ${spread(c.coldStartMs)} | ${c.errors} |`;
+    return `| ${c.label} | ${spread(c.rps, 0)} | ${spread(c.cpuUs, 1)} | ${spread(c.p50, 2)} | ${spread(c.p99, 2)} | ${spread(c.rssMiB)} | ${spread(c.coldStartMs)} | ${c.errors} |`;
   });
   return `# Benchmarks
 
@@ -84,9 +98,13 @@ Figures are medians, with the min-max across rounds in brackets.
 
 ## Contenders
 
-| contender | req/s | p50 ms | p99 ms | RSS MiB (all processes) | cold start ms | failed requests |
-|---|---|---|---|---|---|---|
+| contender | req/s | server CPU µs/request | p50 ms | p99 ms | RSS MiB (all processes) | cold start ms | failed requests |
+|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
+
+Server CPU per request is the user and system time of the contender's whole process tree (from \`/proc\`)
+over the measured window, divided by the requests answered: unlike req/s, the load generator's ceiling does
+not hide it.
 
 Cold start is process start to the first 200. For the plain host that answer comes from Node (the swap comes
 later, on a signal); for the Functions Framework host it comes from Go, since the swap happens while the
@@ -104,12 +122,22 @@ framework loads the function.
 | nodego / native Go, p99 latency | ${fmt(s.ratios.p99VsNative, 3)} |
 | nodego / Node proxy pair, RSS | ${fmt(s.ratios.rssVsProxy, 3)} |
 | nodego (FF) / pure Node (FF), cold start | ${fmt(s.ratios.coldStartFfVsPureNode, 3)} |
+| nodego (plain) / native Go, server CPU per request | ${fmt(s.ratios.cpuPlainVsNative, 3)} |
+| nodego (Functions Framework) / native Go, server CPU per request | ${fmt(s.ratios.cpuFfVsNative, 3)} |
+| Node proxy / nodego, server CPU per request | ${fmt(s.ratios.cpuProxyVsPlain, 2)} |
+| pure Node function / nodego, server CPU per request | ${fmt(s.ratios.cpuPureNodeVsPlain, 2)} |
 
 ## The swap
 
 - Swap time, plain host, under load (${CONNECTIONS_TEXT(results)}): the \`swap()\` call to the first answer from Go: ${spread(s.swap.ms, 2)} ms.
 - Functions Framework host: the module's \`require\` to the first answer from Go (exec, Go start, bind): ${spread(s.swap.ffRequireToFirstAnswerMs, 2)} ms.
 - Failed requests during the swap under load: **${s.swap.failures}** of ${s.swap.requestsDuring}.
+
+## Re-initialisation under load
+
+The self-replacing OpenWhisk proxy, re-initialised with a new binary ${results.reinit?.[0] ? 'again and again' : ''} while 16
+keep-alive connections send \`/run\` back to back: **${s.reinit.failures}** failed of ${s.reinit.requests} requests, over
+${s.reinit.reinits} re-inits.
 
 ## OpenWhisk: \`/init\` to the first \`/run\`
 

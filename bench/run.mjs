@@ -10,8 +10,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CONTENDERS, OPENWHISK_DESIGNS, openwhiskInitToRun } from './contenders.mjs';
-import { build, CONNECTIONS, freePort, kill, loadgen, log, root, sleep, treeRssMiB } from './harness.mjs';
+import { CONTENDERS, OPENWHISK_DESIGNS, openwhiskInitToRun, reinitUnderLoad } from './contenders.mjs';
+import { build, CONNECTIONS, freePort, kill, loadgen, log, root, sleep, treeCpuMs, treeRssMiB } from './harness.mjs';
 import { writeReports } from './report.mjs';
 
 const QUICK = process.argv.includes('--quick');
@@ -58,11 +58,14 @@ async function main() {
       const started = await c.start(port);
       try {
         await loadgen(port, 0.5); // warm up
+        const cpu0 = treeCpuMs(started.proc.pid);
         const load = await loadgen(port, SECONDS);
+        // The server side's CPU per request: the ratio the load generator's own ceiling cannot hide.
+        const cpuUsPerRequest = ((treeCpuMs(started.proc.pid) - cpu0) * 1000) / load.requests;
         const rssMiB = treeRssMiB(started.proc.pid);
         const { proc, ...rest } = started;
-        samples[c.id].push({ ...rest, ...load, rssMiB });
-        log(`round ${round} ${c.id}: ${Math.round(load.rps)} req/s, p99 ${load.p99_ms} ms, ${rssMiB.toFixed(1)} MiB, errors ${load.errors}`);
+        samples[c.id].push({ ...rest, ...load, rssMiB, cpuUsPerRequest });
+        log(`round ${round} ${c.id}: ${Math.round(load.rps)} req/s, ${cpuUsPerRequest.toFixed(1)} us CPU/req, p99 ${load.p99_ms} ms, ${rssMiB.toFixed(1)} MiB, errors ${load.errors}`);
       } finally {
         kill(started.proc);
         await sleep(100);
@@ -74,7 +77,12 @@ async function main() {
     for (const design of shuffle(OPENWHISK_DESIGNS)) openwhisk[design].push(await openwhiskInitToRun(design));
   }
   log(`openwhisk /init to first /run: nodego ${openwhisk.nodego.map((x) => x.toFixed(1))}, actionloop ${openwhisk.actionloop.map((x) => x.toFixed(1))}`);
-  const results = { versions: versions(), quick: QUICK, repeats: REPEATS, seconds: SECONDS, connections: CONNECTIONS, contenders: CONTENDERS.map(({ id, label }) => ({ id, label })), samples, openwhisk };
+  const reinit = [];
+  for (let round = 1; round <= REPEATS; round++) {
+    reinit.push(await reinitUnderLoad(QUICK ? 4 : 8, QUICK ? 2 : 4));
+    log(`re-init under load, round ${round}: ${JSON.stringify(reinit.at(-1))}`);
+  }
+  const results = { versions: versions(), quick: QUICK, repeats: REPEATS, seconds: SECONDS, connections: CONNECTIONS, contenders: CONTENDERS.map(({ id, label }) => ({ id, label })), samples, openwhisk, reinit };
   const written = writeReports(root, results);
   log(`wrote ${written.join(', ')}`);
 }

@@ -1,5 +1,6 @@
 // loadgen: the benchmark's load generator. -c keep-alive connections, each
-// sending GETs back to back for -d, then one JSON line: requests, errors,
+// sending requests back to back for -d (GET -path, or POST -body to -path
+// when a body is given), then one JSON line: requests, errors,
 // req/s, latency percentiles, and this process's own CPU time (to show it
 // was not the bottleneck). -watch polls one connection and prints the time
 // of the first answer without "X-Served-By: node" (the swap).
@@ -15,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"sort"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -38,7 +40,16 @@ func main() {
 	conns := flag.Int("c", 64, "connections")
 	dur := flag.Duration("d", 5*time.Second, "duration")
 	watch := flag.Bool("watch", false, "print when the first non-Node answer arrives")
+	route := flag.String("path", "/", "the request path")
+	body := flag.String("body", "", "POST this JSON body instead of a GET")
 	flag.Parse()
+	url := "http://" + *addr + *route
+	send := func(client *http.Client) (*http.Response, error) {
+		if *body == "" {
+			return client.Get(url)
+		}
+		return client.Post(url, "application/json", strings.NewReader(*body))
+	}
 	if *watch {
 		watchSwap(*addr)
 		return
@@ -60,7 +71,7 @@ func main() {
 			client := newClient(&mu, &opened)
 			for time.Now().Before(deadline) {
 				t0 := time.Now()
-				resp, err := client.Get("http://" + *addr + "/")
+				resp, err := send(client)
 				if err != nil {
 					errs++
 					if firstErr == "" {
