@@ -3,6 +3,7 @@
 // binary by execve(2): same PID, same listening sockets, same keep-alive
 // connections. docs/architecture.md maps the files.
 import { addon } from './addon.js';
+import { followRequests } from './node/request-context.js';
 
 // Load the native addon now, off the swap's path (where it would add the
 // dlopen to the swap time). Where it cannot load, swap() says why.
@@ -11,6 +12,9 @@ try {
 } catch {
   // reported by swap(), start() and nodego doctor
 }
+// From here on, every request Node starts is followed: which one a swap()
+// is called for, and its body as the client sent it.
+followRequests();
 
 export { swap, plan } from './swap.js';
 export type { SwapOptions, HandoffPlan, HostKind } from './swap.js';

@@ -123,7 +123,7 @@ function observe(p: Prepared, snap: Snapshot): Observation {
       peer: c.peer,
       state: c.state,
       ...(c.why ? { why: c.why } : {}),
-      ...(c.owed ? { replay: serializeRequest(c.owed.req, c.owed.body) } : {}),
+      ...(c.owed ? { replay: Buffer.concat(c.owed.map((o) => serializeRequest(o.req, o.body))) } : {}),
     })),
     blockers: snap.blockers,
     openFds: addon().openFds(),

@@ -16,6 +16,7 @@ const SWAP_TESTS = [
   'test/bad-binary.test.ts',
   'test/after-swap.test.ts',
   'test/swap-refusals.test.ts',
+  'test/swap-edges.test.ts',
 ];
 
 function nodeBinary(version) {

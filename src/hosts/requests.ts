@@ -5,6 +5,7 @@ import type * as http from 'node:http';
 import * as net from 'node:net';
 import { httpConnections, listeningServers, responseOf } from '../node/internals.js';
 import type { PendingRequest } from '../node/quiet-point.js';
+import { currentRequest } from '../node/request-context.js';
 
 type ResponseWithRequest = http.ServerResponse & { req?: http.IncomingMessage };
 
@@ -20,8 +21,14 @@ export function unansweredRequests(): PendingRequest[] {
   return out;
 }
 
-/** The request whose handler is on the stack right now, if unanswered. */
+/**
+ * The request the running code works for, if unanswered: followed from its
+ * start (in its handler, after an await, in its events), or, for a request
+ * that began before nodego was loaded, the one whose handler is on the stack.
+ */
 export function runningRequest(): PendingRequest[] {
+  const followed = currentRequest();
+  if (followed) return [{ req: followed.req, res: followed.res }];
   const socket = (executionAsyncResource() as { socket?: unknown } | undefined)?.socket;
   if (!(socket instanceof net.Socket)) return [];
   const res = responseOf(socket) as ResponseWithRequest | undefined;

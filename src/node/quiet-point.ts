@@ -9,6 +9,7 @@ import * as net from 'node:net';
 import { addon } from '../addon.js';
 import type { ConnectionStateName } from '../handoff/planner.js';
 import { bodyKeptByHost } from '../handoff/replay.js';
+import { capturedBody, trackedOf, unansweredOn } from './request-context.js';
 import {
   fdOf,
   hasHttpParser,
@@ -28,10 +29,10 @@ export interface PendingRequest {
   body?: Buffer;
 }
 
-interface Owed extends PendingRequest {
-  socket: net.Socket;
-  chunks: Buffer[];
-  body?: Buffer;
+/** A request Go will answer, and the body it will replay. */
+export interface OwedRequest {
+  req: http.IncomingMessage;
+  body: Buffer;
 }
 
 export interface ListenerState {
@@ -49,8 +50,11 @@ export interface ConnectionState {
   state: ConnectionStateName;
   /** For busy connections: what it is waiting for. */
   why?: string;
-  /** For owed connections: the request and its whole body. */
-  owed?: { req: http.IncomingMessage; body: Buffer };
+  /**
+   * For owed connections: the request Go will answer and every request
+   * pipelined behind it, in order, each with its whole body.
+   */
+  owed?: OwedRequest[];
 }
 
 export interface Snapshot {
@@ -83,7 +87,9 @@ function unwrittenStdio(fd: 1 | 2): number {
 
 /** One swap's wait for its quiet point: what it looks at, what it holds back, how it lets go. */
 export class QuietPoint {
-  private readonly owed = new Map<net.Socket, Owed>();
+  private readonly owed = new Map<net.Socket, PendingRequest>();
+  /** Bodies read here, of requests nobody followed from their start. */
+  private readonly collected = new WeakMap<http.IncomingMessage, Buffer[]>();
   private readonly resumes = new Map<net.Socket, () => void>();
   private readonly responseRestores: Array<() => void> = [];
 
@@ -95,16 +101,7 @@ export class QuietPoint {
   }
 
   private owe(p: PendingRequest): void {
-    const socket = p.req.socket;
-    const o: Owed = { ...p, socket, chunks: [] };
-    o.body = p.body ?? bodyKeptByHost(p.req);
-    if (o.body === undefined && p.req.readableEnded) o.body = Buffer.alloc(0);
-    if (o.body === undefined) {
-      // The body is still on its way (or buffered): collect it all first.
-      p.req.on('data', (chunk: Buffer) => o.chunks.push(chunk));
-      p.req.once('end', () => (o.body = Buffer.concat(o.chunks)));
-    }
-    this.owed.set(socket, o);
+    this.owed.set(p.req.socket, p);
   }
 
   /** What would be handed over now, and what stands in the way. */
@@ -142,12 +139,9 @@ export class QuietPoint {
   private classify(
     socket: net.Socket,
     midRequest: boolean,
-  ): { state: ConnectionStateName; why?: string; owed?: { req: http.IncomingMessage; body: Buffer } } {
+  ): { state: ConnectionStateName; why?: string; owed?: OwedRequest[] } {
     const o = this.owed.get(socket);
-    if (o) {
-      if (o.body === undefined) return { state: 'busy', why: 'the body of the request Go will answer is still arriving' };
-      return { state: 'owed', owed: { req: o.req, body: o.body } };
-    }
+    if (o) return this.classifyOwed(o, midRequest);
     if ((socket as net.Socket & { encrypted?: boolean }).encrypted) {
       return { state: 'busy', why: 'a TLS connection: its session keys live in Node; terminate TLS in front of the function' };
     }
@@ -157,6 +151,53 @@ export class QuietPoint {
     if (unflushedBytes(socket) > 0) return { state: 'busy', why: 'response bytes are not flushed yet' };
     if (pausedForBackpressure(socket)) return { state: 'busy', why: 'pipelined requests are queued' };
     return { state: 'idle' };
+  }
+
+  /**
+   * A connection with a request Go must answer: Go answers it and every
+   * request pipelined behind it (Node's answers to those would have to wait
+   * for the first one's, which Node will never write), once every one of
+   * them is whole. Requests before it are Node's to finish first.
+   */
+  private classifyOwed(o: PendingRequest, midRequest: boolean): { state: ConnectionStateName; why?: string; owed?: OwedRequest[] } {
+    const queue = unansweredOn(o.req.socket);
+    const at = queue.findIndex((t) => t.req === o.req);
+    if (at > 0) return { state: 'busy', why: 'an earlier request on the connection is still being answered by Node' };
+    const behind = at < 0 ? [] : queue.slice(at + 1).map((t) => ({ req: t.req }) as PendingRequest);
+    const owed: OwedRequest[] = [];
+    for (const p of [o, ...behind]) {
+      const body = this.bodyOf(p);
+      if (!body) return { state: 'busy', why: 'the body of a request Go will answer is still arriving' };
+      owed.push({ req: p.req, body });
+    }
+    if (midRequest) return { state: 'busy', why: 'a request pipelined behind the one Go will answer is still arriving' };
+    return { state: 'owed', owed };
+  }
+
+  /**
+   * The body to replay: the one given, else the bytes captured as the parser
+   * read them, else what the host kept (a request that was not followed, or
+   * one too large to keep). Until it is whole, undefined, and the request is
+   * made to flow: Node will not answer it, so nothing else will read it.
+   */
+  private bodyOf(p: PendingRequest): Buffer | undefined {
+    if (p.body) return p.body;
+    const tracked = trackedOf(p.req);
+    if (tracked && !tracked.overflow) {
+      const body = capturedBody(tracked);
+      if (!body) p.req.resume();
+      return body;
+    }
+    const kept = bodyKeptByHost(p.req);
+    if (kept) return kept;
+    let collected = this.collected.get(p.req);
+    if (!collected && !p.req.readableEnded) {
+      const chunks: Buffer[] = [];
+      this.collected.set(p.req, (collected = chunks));
+      p.req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    }
+    if (!p.req.complete || !p.req.readableEnded) return undefined;
+    return Buffer.concat(collected ?? []);
   }
 
   /**

@@ -56,6 +56,7 @@ export class RawClient {
     }
   }
 
+  /** One whole response at the start of the buffer (Content-Length or chunked), taken off it. */
   private parse(): RawReply | undefined {
     const end = this.buffer.indexOf('\r\n\r\n');
     if (end < 0) return undefined;
@@ -65,10 +66,29 @@ export class RawClient {
       const colon = line.indexOf(':');
       headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
     }
-    const length = Number(headers['content-length'] ?? 0);
-    if (this.buffer.length < end + 4 + length) return undefined;
-    const body = this.buffer.subarray(end + 4, end + 4 + length).toString('utf8');
-    this.buffer = this.buffer.subarray(end + 4 + length);
+    let at = end + 4;
+    const chunks: Buffer[] = [];
+    if (/chunked/i.test(headers['transfer-encoding'] ?? '')) {
+      for (;;) {
+        const lineEnd = this.buffer.indexOf('\r\n', at);
+        if (lineEnd < 0) return undefined;
+        const size = parseInt(this.buffer.subarray(at, lineEnd).toString('latin1'), 16);
+        if (this.buffer.length < lineEnd + 2 + size + 2) return undefined;
+        if (size === 0) {
+          at = lineEnd + 4; // no trailers
+          break;
+        }
+        chunks.push(this.buffer.subarray(lineEnd + 2, lineEnd + 2 + size));
+        at = lineEnd + 2 + size + 2;
+      }
+    } else {
+      const length = Number(headers['content-length'] ?? 0);
+      if (this.buffer.length < at + length) return undefined;
+      chunks.push(this.buffer.subarray(at, at + length));
+      at += length;
+    }
+    const body = Buffer.concat(chunks).toString('utf8');
+    this.buffer = this.buffer.subarray(at);
     return { status: Number(statusLine!.split(' ')[1]), headers, body };
   }
 
