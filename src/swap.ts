@@ -194,17 +194,31 @@ export function beginSwap(options: SwapOptions): Promise<never> {
   }
   swapping = true;
   quiet.holdOwedResponses();
-  return waitForQuiet(prepared.timeoutMs, attempt, (err) => {
+  return waitForQuiet(prepared.timeoutMs, attempt, quiet, (err) => {
     swapping = false;
     quiet.release(err);
   });
 }
 
-/** Tries again turn by turn at first (a swap takes milliseconds), then gently, until the deadline. */
-function waitForQuiet(timeoutMs: number, attempt: () => string[], giveUp: (err: Error) => void): Promise<never> {
+/**
+ * The longest an idle keep-alive client waits because of a swap: idle
+ * connections are parked for windows this long and served between them,
+ * until one window finds the quiet point.
+ */
+export const PARK_WINDOW_MS = 250;
+/** How long Node serves the idle connections between two windows. */
+const SERVE_GAP_MS = 10;
+
+/**
+ * Tries again turn by turn at first (a swap takes milliseconds), then
+ * gently, until the deadline; every PARK_WINDOW_MS it lets the idle
+ * connections be served for a moment.
+ */
+function waitForQuiet(timeoutMs: number, attempt: () => string[], quiet: QuietPoint, giveUp: (err: Error) => void): Promise<never> {
   const deadline = Date.now() + timeoutMs;
   return new Promise<never>((_resolve, reject) => {
     let spins = 0;
+    let windowStart = Date.now();
     const tick = () => {
       try {
         const blockers = attempt();
@@ -220,7 +234,13 @@ function waitForQuiet(timeoutMs: number, attempt: () => string[], giveUp: (err: 
         reject(err);
         return;
       }
-      if (spins++ < 50) setImmediate(tick);
+      if (Date.now() - windowStart >= PARK_WINDOW_MS) {
+        quiet.unparkIdle();
+        setTimeout(() => {
+          windowStart = Date.now();
+          tick();
+        }, SERVE_GAP_MS);
+      } else if (spins++ < 50) setImmediate(tick);
       else setTimeout(tick, 2);
     };
     setImmediate(tick);

@@ -17,6 +17,8 @@ const SWAP_TESTS = [
   'test/after-swap.test.ts',
   'test/swap-refusals.test.ts',
   'test/swap-edges.test.ts',
+  'test/swap-files.test.ts',
+  'test/swap-freeze.test.ts',
 ];
 
 function nodeBinary(version) {

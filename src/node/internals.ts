@@ -1,7 +1,8 @@
 // The few Node internals nodego reads, in one place so a Node upgrade has one
 // file to check: the active handles (servers and sockets), each handle's fd,
 // an HTTP server's connection list (which parsers are mid-request), a
-// socket's read state and its in-progress response. Covered on Node 20, 22
+// socket's read state and its in-progress response, the file system
+// requests in flight. Covered on Node 20, 22
 // and 24 by `npm run test:matrix`.
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -121,4 +122,14 @@ export function stopReading(socket: net.Socket): () => void {
       h.readStart();
     }
   };
+}
+
+/**
+ * File system requests in flight in libuv's thread pool (an open, a write of
+ * a WriteStream or appendFile): execve would drop what they still have to
+ * write. Node lists them among its active requests.
+ */
+export function pendingFileRequests(): number {
+  const requests = (process as unknown as { _getActiveRequests?: () => unknown[] })._getActiveRequests?.() ?? [];
+  return requests.filter((r) => /^FSReq/.test((r as object)?.constructor?.name ?? '')).length;
 }

@@ -1,8 +1,8 @@
 // The quiet point. A swap may only happen when Node holds no byte of any
 // connection that the next process would need: no partial request in a
 // parser, no response still being written, nothing unflushed on stdout or
-// stderr. Bytes still in the kernel (the listen backlog, unread socket
-// buffers) survive execve. While waiting, idle connections stop being read,
+// stderr, no file write in flight. Bytes still in the kernel (the listen
+// backlog, unread socket buffers) survive execve. While waiting, idle connections stop being read,
 // so they stay idle; busy ones finish their response first.
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -16,6 +16,7 @@ import {
   httpConnections,
   isHttpServer,
   pausedForBackpressure,
+  pendingFileRequests,
   rawConnections,
   responseOf,
   stopReading,
@@ -133,6 +134,8 @@ export class QuietPoint {
       const waiting = unwrittenStdio(fd);
       if (waiting > 0) blockers.push(`${fd === 1 ? 'stdout' : 'stderr'} has ${waiting} bytes not yet written`);
     }
+    const files = pendingFileRequests();
+    if (files > 0) blockers.push(`${files} file system requests still running (a write to a file must land first)`);
     return { listeners, connections, blockers };
   }
 
@@ -210,6 +213,15 @@ export class QuietPoint {
       if (c.state !== 'busy' && !this.resumes.has(c.socket)) this.resumes.set(c.socket, stopReading(c.socket));
     }
     return snap;
+  }
+
+  /** Lets the idle connections (not the owed ones) be read and served again, until the next poll. */
+  unparkIdle(): void {
+    for (const [socket, resume] of this.resumes) {
+      if (this.owed.has(socket)) continue;
+      resume();
+      this.resumes.delete(socket);
+    }
   }
 
   /**
