@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { NodegoError } from './errors.js';
 import { cpuByNode } from './arch.js';
 import { readElf } from './elf.js';
+import { goBuildInfo, NODEGO_MODULE } from './go-buildinfo.js';
 import { functionConfig, readPackageJson } from './function-config.js';
 
 export interface BinaryInfo {
@@ -14,6 +15,13 @@ export interface BinaryInfo {
   arch?: string;
   /** ELF: its dynamic loader (absent when static); script: its #! program. */
   interpreter?: string;
+  /** A Go program: its Go version, from its build information. */
+  goVersion?: string;
+  /**
+   * It is built on nodego's Go runtime, so it adopts connections and answers
+   * replays (NODEGO_*); any other program is given the listeners alone.
+   */
+  speaksNodego: boolean;
 }
 
 /** The conventional place: bin/function next to the entry module. */
@@ -119,7 +127,23 @@ function inspect(fd: number, file: string, size: number, arch: string, where: st
       { path: file },
     );
   }
-  return { path: file, format: 'elf', arch: elf.arch, ...(elf.interpreter ? { interpreter: elf.interpreter } : {}) };
+  const go = goBuildInfo(fd, elf);
+  if (go && elf.interpreter) {
+    throw new NodegoError(
+      'NODEGO_E_DYNAMIC',
+      `${file} is a Go program linked dynamically (cgo), against ${elf.interpreter}: the libraries it needs may not be those of the platform`,
+      'build it static with CGO_ENABLED=0 (`nodego build` does)',
+      { path: file },
+    );
+  }
+  return {
+    path: file,
+    format: 'elf',
+    arch: elf.arch,
+    ...(elf.interpreter ? { interpreter: elf.interpreter } : {}),
+    ...(go ? { goVersion: go.goVersion } : {}),
+    speaksNodego: go?.modules.includes(NODEGO_MODULE) ?? false,
+  };
 }
 
 function foreignOs(head: Buffer): string | undefined {
@@ -146,5 +170,5 @@ function checkScript(fd: number, file: string): BinaryInfo {
       path: file,
     });
   }
-  return { path: file, format: 'script', interpreter };
+  return { path: file, format: 'script', interpreter, speaksNodego: false };
 }

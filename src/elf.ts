@@ -6,6 +6,8 @@ import { cpuByElf } from './arch.js';
 
 export interface ElfInfo {
   bits: 32 | 64;
+  /** Where its sections are, to find one by name (sectionNamed). */
+  sections: { offset: number; entrySize: number; count: number; namesIndex: number };
   littleEndian: boolean;
   machine: number;
   /** Node's name for the machine (process.arch), or `machine 1234`. */
@@ -47,7 +49,14 @@ export function readElf(fd: number, size: number): ElfInfo | ElfProblem {
   const phnum = u16(ident, bits === 64 ? 56 : 44);
   const shentsize = u16(ident, bits === 64 ? 58 : 46);
   const shnum = u16(ident, bits === 64 ? 60 : 48);
-  const info: ElfInfo = { bits, littleEndian, machine, arch: cpuByElf(machine)?.node ?? `machine ${machine}` };
+  const shstrndx = u16(ident, bits === 64 ? 62 : 50);
+  const info: ElfInfo = {
+    bits,
+    littleEndian,
+    machine,
+    arch: cpuByElf(machine)?.node ?? `machine ${machine}`,
+    sections: { offset: shoff, entrySize: shentsize, count: shnum, namesIndex: shstrndx },
+  };
 
   const entry = bits === 64 ? 56 : 32;
   if (phnum > 0 && phentsize < entry) {
@@ -72,4 +81,30 @@ export function readElf(fd: number, size: number): ElfInfo | ElfProblem {
     }
   }
   return info;
+}
+
+/** The bytes of the section called name, if the file has one (and section headers). */
+export function sectionNamed(fd: number, elf: ElfInfo, name: string): Buffer | undefined {
+  const { offset, entrySize, count, namesIndex } = elf.sections;
+  const minimum = elf.bits === 64 ? 64 : 40;
+  if (count === 0 || namesIndex >= count || entrySize < minimum) return undefined;
+  const table = readAt(fd, offset, count * entrySize);
+  if (table.length < count * entrySize) return undefined;
+  const le = elf.littleEndian;
+  const u32 = (o: number) => (le ? table.readUInt32LE(o) : table.readUInt32BE(o));
+  const word = (o: number) => (elf.bits === 64 ? Number(le ? table.readBigUInt64LE(o) : table.readBigUInt64BE(o)) : u32(o));
+  const extent = (i: number) => {
+    const p = i * entrySize;
+    return elf.bits === 64 ? { nameAt: u32(p), offset: word(p + 24), size: word(p + 32) } : { nameAt: u32(p), offset: word(p + 16), size: word(p + 20) };
+  };
+  const names = extent(namesIndex);
+  const strings = readAt(fd, names.offset, Math.min(names.size, 1 << 20));
+  const wanted = Buffer.from(`${name}\0`, 'latin1');
+  for (let i = 0; i < count; i++) {
+    const section = extent(i);
+    if (strings.subarray(section.nameAt, section.nameAt + wanted.length).equals(wanted)) {
+      return readAt(fd, section.offset, Math.min(section.size, 1 << 20));
+    }
+  }
+  return undefined;
 }

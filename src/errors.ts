@@ -11,6 +11,8 @@ export type NodegoErrorCode =
   | 'NODEGO_E_WRONG_OS' // Mach-O, PE: built for another OS
   | 'NODEGO_E_BAD_FORMAT' // neither ELF nor a #! script
   | 'NODEGO_E_INTERPRETER' // #! or PT_INTERP names something missing
+  | 'NODEGO_E_DYNAMIC' // a Go program linked dynamically (cgo)
+  | 'NODEGO_E_RECEIVER' // a request must be answered by a program not built on nodego
   | 'NODEGO_E_PLATFORM' // not Linux
   | 'NODEGO_E_THREAD' // called from a worker thread
   | 'NODEGO_E_ADDON' // the native addon did not load

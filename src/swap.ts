@@ -51,7 +51,7 @@ export interface HandoffPlan {
   argv: string[];
   host: HostKind;
   listeners: Array<{ fd: number; name: string; address: string }>;
-  connections: Array<{ fd: number; listener: number; peer: string; state: ConnectionStateName; why?: string }>;
+  connections: Array<{ fd: number; listener: number; peer: string; state: ConnectionStateName; why?: string; handedOver: boolean }>;
   /** Why a swap could not happen this instant; empty at a quiet point. */
   blockers: string[];
   /** The hand-off variables the Go process would get now. */
@@ -95,6 +95,15 @@ function prepare(options: SwapOptions): Prepared {
       'pass the servers to hand over in the "servers" option (see docs/handoff.md, "Where the fds go")',
     );
   }
+  const pending = options.pending ?? hostNamed(host).owed();
+  if (pending.length > 0 && !binary.speaksNodego) {
+    throw new NodegoError(
+      'NODEGO_E_RECEIVER',
+      `${binary.path} is not built on nodego's Go runtime, so it cannot answer the request that asked for the swap (${pending[0]!.req.method} ${pending[0]!.req.url})`,
+      'serve it with github.com/nodego/nodego (any socket-activation server can take the listeners alone: call swap() outside a request then)',
+      { path: binary.path },
+    );
+  }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!(timeoutMs >= 0)) throw new NodegoError('NODEGO_E_OPTIONS', `timeoutMs ${timeoutMs} is not a duration`, 'pass milliseconds >= 0');
   return {
@@ -103,7 +112,7 @@ function prepare(options: SwapOptions): Prepared {
     env,
     host,
     servers,
-    pending: options.pending ?? hostNamed(host).owed(),
+    pending,
     timeoutMs,
   };
 }
@@ -136,7 +145,7 @@ function printable(h: Handoff): HandoffPlan {
     argv: h.argv,
     host: h.host,
     listeners: h.listeners.map(({ fd, name, address }) => ({ fd, name, address })),
-    connections: h.connections.map(({ fd, listener, peer, state, why }) => ({ fd, listener, peer, state, ...(why ? { why } : {}) })),
+    connections: h.connections.map(({ fd, listener, peer, state, why, handedOver }) => ({ fd, listener, peer, state, ...(why ? { why } : {}), handedOver })),
     blockers: h.blockers,
     handoff: h.variables,
     fds: h.steps.map((s) => (s.kind === 'connection' ? { kind: s.kind, fd: s.fd, from: s.from } : { kind: s.kind, fd: s.fd, bytes: s.bytes.length })),

@@ -54,7 +54,13 @@ export interface PlannedListener extends ObservedListener {
 }
 
 export interface PlannedConnection {
-  /** Its fd in the new process. */
+  /**
+   * Whether the new process gets it. A program not built on nodego's runtime
+   * cannot continue a connection: execve closes it (at a request boundary,
+   * so the client just reconnects).
+   */
+  handedOver: boolean;
+  /** Its fd in the new process (its fd now, when not handed over). */
   fd: number;
   /** Its fd now. */
   from: number;
@@ -71,7 +77,7 @@ export interface Handoff {
   argv: string[];
   host: HostName;
   listeners: PlannedListener[];
-  /** Every connection, busy ones too (they are not handed over). */
+  /** Every connection, those not handed over too. */
   connections: PlannedConnection[];
   steps: FdStep[];
   /** Fds that keep their number and only lose FD_CLOEXEC. */
@@ -104,10 +110,14 @@ export function planHandoff(o: Observation): Handoff {
   const inherit: number[] = [];
   const connections: PlannedConnection[] = [];
   const described: HandoffDescription['conns'] = [];
+  const blockers = [...o.blockers];
   for (const c of o.connections) {
     const base = { from: c.fd, listener: c.listener, peer: c.peer, state: c.state, ...(c.why ? { why: c.why } : {}) };
-    if (c.state === 'busy') {
-      connections.push({ fd: c.fd, ...base });
+    if (c.state === 'busy' || !o.binary.speaksNodego) {
+      connections.push({ handedOver: false, fd: c.fd, ...base });
+      if (c.state === 'owed' && !o.binary.speaksNodego) {
+        blockers.push(`connection from ${c.peer} (fd ${c.fd}): its request must be answered, and ${o.binary.path} is not built on nodego's runtime`);
+      }
       continue;
     }
     let fd = c.fd;
@@ -122,7 +132,7 @@ export function planHandoff(o: Observation): Handoff {
       steps.push({ kind: 'replay', fd: replay, connection: fd, bytes: c.replay });
       inherit.push(replay);
     }
-    connections.push({ fd, ...base, ...(replay === undefined ? {} : { replay }) });
+    connections.push({ handedOver: true, fd, ...base, ...(replay === undefined ? {} : { replay }) });
     described.push({ fd, listener: c.listener, ...(replay === undefined ? {} : { replay }) });
   }
   const listeners = o.listeners.map((l, i) => ({ ...l, slot: FIRST_LISTENER_FD + i }));
@@ -139,5 +149,5 @@ export function planHandoff(o: Observation): Handoff {
     const eq = kv.indexOf('=');
     if (protocol.has(kv.slice(0, eq))) variables[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
-  return { binary: o.binary, argv: o.argv, host: o.host, listeners, connections, steps, inherit, variables, env, blockers: o.blockers };
+  return { binary: o.binary, argv: o.argv, host: o.host, listeners, connections, steps, inherit, variables, env, blockers };
 }

@@ -7,10 +7,10 @@ const root = path.resolve(__dirname, '..', '..');
 const out = path.join(root, '.test-bin');
 const fixtures = path.join(root, 'test', 'fixtures', 'go');
 
-function build(pkg: string, name: string, goarch?: string, cwd = fixtures) {
+function build(pkg: string, name: string, goarch?: string, cwd = fixtures, cgo = false) {
   execFileSync('go', ['build', '-trimpath', '-o', path.join(out, name), `./${pkg}`], {
     cwd,
-    env: { ...process.env, CGO_ENABLED: '0', ...(goarch ? { GOARCH: goarch } : {}) },
+    env: { ...process.env, CGO_ENABLED: cgo ? '1' : '0', ...(goarch ? { GOARCH: goarch } : {}) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
 }
@@ -18,6 +18,9 @@ function build(pkg: string, name: string, goarch?: string, cwd = fixtures) {
 export default function setup() {
   fs.mkdirSync(out, { recursive: true });
   build('probe', 'probe');
+  // The same, linked dynamically through cgo: what a build without
+  // CGO_ENABLED=0 gives, and what nodego must refuse.
+  build('probe', 'probe-cgo', undefined, fixtures, true);
   build('systemd-target', 'systemd-target');
   build('owaction', 'owaction');
   build('fffuncs', 'fffuncs');

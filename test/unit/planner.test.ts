@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { planHandoff, type Observation } from '../../dist/handoff/planner.js';
 import { handoffEnv } from '../../dist/handoff/protocol.js';
 
-const binary = { path: '/fn/bin/function', format: 'elf' as const, arch: 'x64' };
+const binary = { path: '/fn/bin/function', format: 'elf' as const, arch: 'x64', speaksNodego: true };
 
 function observation(over: Partial<Observation> = {}): Observation {
   return {
@@ -82,10 +82,22 @@ describe('planHandoff', () => {
         blockers: ['connection from p (fd 30): a request is still arriving'],
       }),
     );
-    expect(plan.connections).toEqual([{ fd: 30, from: 30, listener: 0, peer: 'p', state: 'busy', why: 'a request is still arriving' }]);
+    expect(plan.connections).toEqual([{ handedOver: false, fd: 30, from: 30, listener: 0, peer: 'p', state: 'busy', why: 'a request is still arriving' }]);
     expect(plan.inherit).toEqual([]);
     expect(plan.variables.NODEGO_CONNS).toBeUndefined();
     expect(plan.blockers).toHaveLength(1);
+  });
+
+  it('to a program not built on nodego (plain socket activation): listeners only; idle connections close, an owed request blocks', () => {
+    const other = { ...binary, speaksNodego: false };
+    const idle = planHandoff(observation({ binary: other, connections: [{ fd: 30, listener: 0, peer: 'p', state: 'idle' }] }));
+    expect(idle.variables.NODEGO_CONNS).toBeUndefined();
+    expect(idle.inherit).toEqual([]);
+    expect(idle.connections).toEqual([expect.objectContaining({ fd: 30, state: 'idle', handedOver: false })]);
+    expect(idle.blockers).toEqual([]);
+    const owed = planHandoff(observation({ binary: other, connections: [{ fd: 30, listener: 0, peer: 'p', state: 'owed', replay: Buffer.from('x') }] }));
+    expect(owed.steps).toEqual([]);
+    expect(owed.blockers).toEqual([expect.stringMatching(/must be answered, and \/fn\/bin\/function is not built on nodego's runtime/)]);
   });
 
   it('with no listener (the Functions Framework loads the module before it listens), passes none', () => {
