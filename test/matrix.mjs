@@ -19,6 +19,7 @@ const SWAP_TESTS = [
   'test/swap-edges.test.ts',
   'test/swap-files.test.ts',
   'test/swap-freeze.test.ts',
+  'test/swap-receivers.test.ts',
 ];
 
 function nodeBinary(version) {
