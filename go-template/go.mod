@@ -1,3 +1,3 @@
 module github.com/nodego/nodego
 
-go 1.22
+go 1.23.0

@@ -62,6 +62,27 @@ describe('the http template, served and deployed', () => {
     expect(second.status).toBe(200);
   });
 
+  it('npm start rebuilds on every atomic save (a new file renamed over main.go, as vim, JetBrains and sed -i do)', async () => {
+    const dir = scaffold('http');
+    const port = await freePort();
+    const server = spawn('npm', ['start', '--', '--port', String(port)], { cwd: dir, env: { ...process.env, PATH }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    cleanups.push(() => process.kill(-server.pid!, 'SIGKILL'));
+    let log = '';
+    server.stderr.on('data', (d) => (log += d));
+    await eventually(() => request({ host: '127.0.0.1', port, path: '/?name=Ada', agent: false }), (r) => r.body === 'Hello, Ada!\n', 60_000);
+    const main = path.join(dir, 'main.go');
+    const original = fs.readFileSync(main, 'utf8');
+    for (const greeting of ['Ciao', 'Hola', 'Salut']) {
+      const temp = path.join(dir, `.main.go.${greeting}.swp`);
+      fs.writeFileSync(temp, original.replace('"Hello, %s!\\n"', `"${greeting}, %s!\\n"`));
+      fs.renameSync(temp, main);
+      const reply = await eventually(() => request({ host: '127.0.0.1', port, path: '/?name=Ada', agent: false }), (r) => r.body === `${greeting}, Ada!\n`, 60_000);
+      expect(reply.status).toBe(200);
+    }
+    expect(log).toMatch(/nodego serve: main\.go changed: rebuilding/);
+    expect(log).toMatch(/nodego build: bin\/function \(linux\/\w+\) done in [\d.]+ s/);
+  });
+
   it('npm run package: function.zip installs with no compiler and runs under the Functions Framework', async () => {
     const dir = scaffold('http');
     if (!fs.existsSync(path.join(repoRoot, 'prebuilds'))) {

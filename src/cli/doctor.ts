@@ -55,7 +55,7 @@ export function checks(functionDir: string): Check[] {
     name: 'Go toolchain',
     ok: goOk,
     detail: goOk ? go.stdout.trim() : 'no `go` on PATH',
-    ...(goOk ? {} : { fix: 'install Go 1.22 or newer (needed to build, not to run)' }),
+    ...(goOk ? {} : { fix: 'install Go 1.23 or newer (needed to build, not to run)' }),
   });
   let addonOk = false;
   let addonDetail = '';

@@ -5,14 +5,13 @@ import * as path from 'node:path';
 import { goArch } from '../arch.js';
 import { DEFAULT_BINARY } from '../binary.js';
 
-
 export interface BuildOptions {
   dir: string;
   /** GOARCH; default this machine's. */
   arch?: string;
   /** Output path relative to dir; default bin/function. */
   out?: string;
-  /** Where go's output goes; default inherit. */
+  /** Keep go's output and the progress lines to the result; default: show them. */
   quiet?: boolean;
   /** With no Go toolchain here, keep a valid existing binary instead of failing. */
   ifGo?: boolean;
@@ -31,12 +30,20 @@ export function goBuild(options: BuildOptions): BuildResult {
     return { ok: false, binary, output: `no go.mod in ${dir} or above it: run \`nodego init\` there, or \`go mod init\`` };
   }
   fs.mkdirSync(path.dirname(binary), { recursive: true });
+  const goarch = options.arch ?? goArch();
+  const what = `${path.relative(dir, binary) || binary} (linux/${goarch})`;
+  if (!options.quiet) process.stderr.write(`nodego build: building ${what} ...\n`);
+  const started = Date.now();
   const result = spawnSync('go', ['build', '-trimpath', '-ldflags=-s -w', '-o', binary, '.'], {
     cwd: dir,
-    env: { ...process.env, CGO_ENABLED: '0', GOOS: 'linux', GOARCH: options.arch ?? goArch() },
+    env: { ...process.env, CGO_ENABLED: '0', GOOS: 'linux', GOARCH: goarch, GOWORK: goWork(dir) },
     encoding: 'utf8',
     stdio: options.quiet ? 'pipe' : ['ignore', 'inherit', 'inherit'],
   });
+  if (!options.quiet && !result.error) {
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    process.stderr.write(`nodego build: ${what} ${result.status === 0 ? 'done' : 'failed'} in ${seconds} s\n`);
+  }
   if (result.error) {
     const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
     if (missing && options.ifGo && fs.existsSync(binary)) {
@@ -45,7 +52,7 @@ export function goBuild(options: BuildOptions): BuildResult {
     return {
       ok: false,
       binary,
-      output: missing ? 'the Go toolchain (`go`) is not on PATH: install Go 1.22 or newer' : result.error.message,
+      output: missing ? 'the Go toolchain (`go`) is not on PATH: install Go 1.23 or newer' : result.error.message,
     };
   }
   return { ok: result.status === 0, binary, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
@@ -56,4 +63,14 @@ function findUp(dir: string, name: string): string | undefined {
     if (fs.existsSync(path.join(d, name))) return d;
     if (path.dirname(d) === d) return undefined;
   }
+}
+
+/**
+ * A function builds the same wherever it sits: a go.work above it (this
+ * repository's, say) is not its own, so it is ignored; one in the function's
+ * own directory, or GOWORK set by the user, is used.
+ */
+export function goWork(dir: string): string {
+  if (process.env.GOWORK) return process.env.GOWORK;
+  return fs.existsSync(path.join(dir, 'go.work')) ? path.join(dir, 'go.work') : 'off';
 }

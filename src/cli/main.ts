@@ -57,7 +57,7 @@ const COMMANDS: Record<string, Command> = {
       process.stderr.write(`nodego build: failed${result.output ? `: ${result.output}` : ''}\n`);
       return 1;
     }
-    process.stdout.write(`nodego build: ${result.binary}${result.output && !result.output.includes('\n') ? ` (${result.output})` : ''}\n`);
+    if (result.output && !result.output.includes('\n')) process.stdout.write(`nodego build: ${result.output}\n`);
     return 0;
   },
   serve: (dir, values) => serve({ dir, port: portOf(values), watch: !values['no-watch'] }),

@@ -1,8 +1,11 @@
 // `nodego serve`: build, then run the function under its host the way the
 // platform would (the Functions Framework when the function depends on it,
-// else node index.js), on http://localhost:PORT; a changed .go file rebuilds
-// and restarts it.
+// else node index.js), on http://localhost:PORT; a changed .go file (or
+// go.mod, go.sum) rebuilds and restarts it. The watcher is chokidar: editors
+// that save by writing a new file and renaming it over the old one (vim,
+// JetBrains, sed -i) lose a plain fs.watch on Linux.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { watch, type FSWatcher } from 'chokidar';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readFunctionDir, hostCommand } from './function-dir.js';
@@ -29,9 +32,9 @@ export function serve(options: ServeOptions): Promise<number> {
   }
   return new Promise((resolve) => {
     let child: ChildProcess | undefined;
-    let watcher: fs.FSWatcher | undefined;
+    let watcher: FSWatcher | undefined;
     const finish = (code: number) => {
-      watcher?.close();
+      void watcher?.close();
       resolve(code);
     };
     const run = () => {
@@ -43,7 +46,8 @@ export function serve(options: ServeOptions): Promise<number> {
       child.once('exit', (code, signal) => finish(code ?? (signal ? 128 : 1)));
       process.stdout.write(`nodego serve: http://localhost:${options.port} (pid ${child.pid})\n`);
     };
-    const restart = () => {
+    const restart = (file: string) => {
+      process.stderr.write(`nodego serve: ${file} changed: rebuilding\n`);
       const result = goBuild({ dir });
       if (!result.ok) {
         process.stderr.write('nodego serve: the build failed; still serving the previous binary\n');
@@ -56,10 +60,12 @@ export function serve(options: ServeOptions): Promise<number> {
     };
     if (options.watch) {
       let pending: NodeJS.Timeout | undefined;
-      watcher = fs.watch(dir, { recursive: true }, (_event, file) => {
-        if (!file || !String(file).endsWith('.go')) return;
+      const ignored = /(^|[\\/])(node_modules|bin|\.git)([\\/]|$)/;
+      watcher = watch(dir, { ignoreInitial: true, ignored: (p) => ignored.test(path.relative(dir, p)) });
+      watcher.on('all', (_event, file) => {
+        if (!/\.go$|(^|[\\/])go\.(mod|sum)$/.test(file)) return;
         clearTimeout(pending);
-        pending = setTimeout(restart, 150); // one rebuild for a burst of saves
+        pending = setTimeout(() => restart(path.relative(dir, file)), 150); // one rebuild for a burst of saves
       });
     }
     const stop = () => {

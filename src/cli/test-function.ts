@@ -1,16 +1,16 @@
 // `nodego test`: build, go test, then the function for real: its host (the
 // Functions Framework) started as the platform starts it, one real request
-// of its kind (a CloudEvent through the cloudevents SDK for cloudevent
-// functions), and a report of who answered.
+// of its kind (a binary-mode CloudEvent for cloudevent functions), and a
+// report of who answered.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { CloudEvent, HTTP } from 'cloudevents';
+import { randomUUID } from 'node:crypto';
 import { resolveBinary } from '../binary.js';
 import { hostCommand, readFunctionDir, type FunctionDir } from './function-dir.js';
-import { goBuild } from './go-build.js';
+import { goBuild, goWork } from './go-build.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -31,10 +31,22 @@ interface Probe {
 
 function probeFor(fn: FunctionDir): Probe {
   switch (fn.signatureType) {
-    case 'cloudevent': {
-      const message = HTTP.binary(new CloudEvent({ type: 'dev.nodego.test', source: '/nodego/test', data: { hello: 'world' } }));
-      return { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string, what: 'a CloudEvent (binary mode)' };
-    }
+    case 'cloudevent':
+      // Binary mode (CloudEvents HTTP binding 1.0): the attributes as ce-*
+      // headers, the data as the body.
+      return {
+        method: 'POST',
+        headers: {
+          'ce-specversion': '1.0',
+          'ce-id': randomUUID(),
+          'ce-type': 'dev.nodego.test',
+          'ce-source': '/nodego/test',
+          'ce-time': new Date().toISOString(),
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({ hello: 'world' }),
+        what: 'a CloudEvent (binary mode)',
+      };
     case 'event':
       return {
         method: 'POST',
@@ -73,7 +85,7 @@ export async function testFunction(dirArg: string): Promise<number> {
     process.stderr.write(`nodego test: the Go build failed${built.output ? `:\n${built.output}` : ''}\n`);
     return 1;
   }
-  if (spawnSync('go', ['test', './...'], { cwd: fn.dir, stdio: 'inherit' }).status !== 0) {
+  if (spawnSync('go', ['test', './...'], { cwd: fn.dir, stdio: 'inherit', env: { ...process.env, GOWORK: goWork(fn.dir) } }).status !== 0) {
     process.stderr.write('nodego test: go test failed\n');
     return 1;
   }

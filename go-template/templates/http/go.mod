@@ -1,6 +1,6 @@
 module template
 
-go 1.22
+go 1.23.0
 
 require github.com/nodego/nodego v0.0.0
 
