@@ -52,7 +52,11 @@ export function goBuild(options: BuildOptions): BuildResult {
     return {
       ok: false,
       binary,
-      output: missing ? 'the Go toolchain (`go`) is not on PATH: install Go 1.23 or newer' : result.error.message,
+      output: !missing
+        ? result.error.message
+        : options.ifGo
+          ? `there is no Go toolchain here (a platform's build step?) and no ${path.relative(dir, binary)} to keep: build it before you deploy (\`nodego build\`, or \`npm run package\`) and upload it (.gcloudignore keeps bin/)`
+          : 'the Go toolchain (`go`) is not on PATH: install Go 1.23 or newer',
     };
   }
   return { ok: result.status === 0, binary, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };

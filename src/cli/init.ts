@@ -45,6 +45,33 @@ const TEMPLATES: Record<string, Template> = {
   },
 };
 
+/**
+ * What the function's package.json depends on for nodego, so that `npm
+ * install` resolves: $NODEGO_DEPENDENCY when set; the version range when this
+ * nodego came from the registry; else where this nodego came from: the
+ * tarball it was installed from (its project's lockfile says which), or this
+ * directory (a checkout, a global or linked install).
+ */
+export function nodegoDependency(): string {
+  if (process.env.NODEGO_DEPENDENCY) return process.env.NODEGO_DEPENDENCY;
+  const real = fs.realpathSync(packageRoot);
+  const parent = path.dirname(real);
+  if (path.basename(parent) === 'node_modules') {
+    const project = path.dirname(parent);
+    try {
+      const lock = JSON.parse(fs.readFileSync(path.join(project, 'package-lock.json'), 'utf8')) as {
+        packages?: Record<string, { resolved?: string }>;
+      };
+      const resolved = lock.packages?.['node_modules/nodego']?.resolved;
+      if (resolved?.startsWith('file:')) return `file:${path.resolve(project, resolved.slice('file:'.length))}`;
+      if (resolved && /^https?:/.test(resolved)) return `^${ownVersion}`;
+    } catch {
+      // no lockfile: a global install, or npx's cache
+    }
+  }
+  return `file:${real}`;
+}
+
 export function templateNames(): string[] {
   return Object.keys(TEMPLATES);
 }
@@ -69,7 +96,7 @@ export function initFunction(options: InitOptions): string[] {
     main: 'index.js',
     scripts: template.scripts,
     dependencies: {
-      nodego: `^${ownVersion}`,
+      nodego: nodegoDependency(),
       ...(template.signature ? { [FRAMEWORK]: frameworkVersion } : {}),
     },
     nodego: { binary: 'bin/function', ...(template.signature ? { target: 'function', signatureType: template.signature } : {}) },
@@ -78,6 +105,14 @@ export function initFunction(options: InitOptions): string[] {
     'index.js': "// The host (Node.js) loads this module; nodego swaps the process into bin/function.\nmodule.exports = require('nodego').start();\n",
     'package.json': JSON.stringify(pkg, null, 2) + '\n',
     '.gitignore': 'node_modules/\nbin/\n*.zip\nfunction_output.json\n',
+    // Without it, `gcloud functions deploy --source .` reads .gitignore and
+    // leaves out bin/, the binary the platform runs (its build has no Go).
+    ...(template.signature
+      ? {
+          '.gcloudignore':
+            '# What `gcloud functions deploy --source .` leaves out. bin/function is uploaded:\n# the platform runs it, and its build step has no Go to make it.\n.gcloudignore\n.git\n.gitignore\nnode_modules/\n*.zip\nfunction_output.json\n',
+        }
+      : {}),
   };
   const source = path.join(templatesDir, options.template);
   for (const file of fs.readdirSync(source)) {
@@ -88,6 +123,9 @@ export function initFunction(options: InitOptions): string[] {
         .replace(/^replace github\.com\/nodego\/nodego => .*$/m, '// The runtime library comes with the npm package: nothing to fetch for it.\nreplace github.com/nodego/nodego => ./node_modules/nodego/go-template');
     }
     files[file] = text;
+  }
+  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) {
+    throw new NodegoError('NODEGO_E_OPTIONS', `${dir} is a file`, 'choose a directory for the function');
   }
   fs.mkdirSync(dir, { recursive: true });
   const existing = Object.keys(files).filter((f) => fs.existsSync(path.join(dir, f)));

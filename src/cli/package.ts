@@ -78,7 +78,7 @@ function nodegoRuntime(arch: string): Entry[] {
   } else if (nodeArch === process.arch && fs.existsSync(path.join(packageRoot, 'build', 'Release', 'nodego.node'))) {
     addon = [{ file: path.join(packageRoot, 'build', 'Release', 'nodego.node'), name: 'node_modules/nodego/build/Release/nodego.node', mode: 0o755 }];
   } else {
-    throw new NodegoError('NODEGO_E_ADDON', `no nodego addon built for linux-${nodeArch}`, 'install the published nodego package (it ships prebuilt addons), or run `npm run prebuild` on such a machine');
+    throw new NodegoError('NODEGO_E_ADDON', `no nodego addon built for linux-${nodeArch}`, 'use a packed nodego (`npm pack` builds linux-x64 and linux-arm64 addons), or run `npm run prebuilds` in nodego');
   }
   const gypBuild = path.dirname(require.resolve('node-gyp-build/package.json'));
   return [
@@ -99,7 +99,7 @@ function vendoredNodego(arch: string): { name: string; data: Buffer } {
     throw new NodegoError(
       'NODEGO_E_ADDON',
       `this nodego has no prebuilt addon for linux-${nodeArch}, so the platform would have to compile one`,
-      'install the published nodego package (it ships them), or run `npm run prebuild` in nodego on such a machine',
+      'use a packed nodego (`npm pack` builds linux-x64 and linux-arm64 addons), or run `npm run prebuilds` in nodego (for arm64 on x64 it needs g++-aarch64-linux-gnu)',
     );
   }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nodego-pack-'));
@@ -114,7 +114,14 @@ function goSources(dir: string): Entry[] {
   return walk(dir, '', (rel) => !/^(node_modules|bin|vendor)(\/|$)/.test(rel)).filter((e) => /\.go$|(^|\/)go\.(mod|sum)$/.test(e.name));
 }
 
-export function packageFunction(options: PackageOptions): Promise<string> {
+export interface Packaged {
+  file: string;
+  bytes: number;
+  /** Every entry, largest first, with its size before compression. */
+  entries: Array<{ name: string; bytes: number }>;
+}
+
+export function packageFunction(options: PackageOptions): Promise<Packaged> {
   const dir = path.resolve(options.dir);
   const arch = options.arch ?? 'amd64';
   for (const required of ['index.js', 'package.json']) {
@@ -151,7 +158,13 @@ export function packageFunction(options: PackageOptions): Promise<string> {
     else zip.addFile(e.file!, e.name, { mode: 0o100000 | e.mode });
   }
   zip.end();
+  const sizes = entries
+    .map((e) => ({ name: e.name, bytes: e.data ? e.data.length : fs.statSync(e.file!).size }))
+    .sort((a, b) => b.bytes - a.bytes);
   return new Promise((resolve, reject) => {
-    zip.outputStream.pipe(fs.createWriteStream(out)).on('close', () => resolve(out)).on('error', reject);
+    zip.outputStream
+      .pipe(fs.createWriteStream(out))
+      .on('close', () => resolve({ file: out, bytes: fs.statSync(out).size, entries: sizes }))
+      .on('error', reject);
   });
 }
