@@ -2,6 +2,7 @@
 // reader uses:
 //   "nodego": "bin/function"                       (the binary, shorthand)
 //   "nodego": { "binary": "bin/function",          (relative to the directory)
+//               "host": "openwhisk-nodejs",        (what runs it, when not the Functions Framework)
 //               "target": "function",              (the Functions Framework target)
 //               "signatureType": "http" }          (http, cloudevent or event)
 import * as fs from 'node:fs';
@@ -10,6 +11,7 @@ import { NodegoError } from './errors.js';
 
 export interface FunctionConfig {
   binary?: string;
+  host?: string;
   target?: string;
   signatureType?: string;
 }
@@ -43,7 +45,7 @@ export function functionConfig(pkg: PackageJson | undefined): FunctionConfig {
   if (typeof field === 'string') return { binary: field };
   if (!field || typeof field !== 'object') return {};
   const out: FunctionConfig = {};
-  for (const key of ['binary', 'target', 'signatureType'] as const) {
+  for (const key of ['binary', 'host', 'target', 'signatureType'] as const) {
     const value = (field as Record<string, unknown>)[key];
     if (typeof value === 'string') out[key] = value;
   }

@@ -69,7 +69,7 @@ describe('a new user, from a packed fresh clone', () => {
       ['http', /answered GET \/ with 200/],
       ['cloudevent', /answered a CloudEvent \(binary mode\) with 204/],
       ['event', /answered a Pub\/Sub legacy event with 204/],
-      ['openwhisk', /ok\s+fn-openwhisk/],
+      ['openwhisk', /action answered \/init with 200, then \/run with 200 \{"greeting":"Hello, nodego"\}.*from Go \(bin\/function/],
     ] as const) {
       const init = run('npx', ['nodego', 'init', `fn-${template}`, '--template', template], user, env);
       expect(init).toContain(`next: cd fn-${template} && npm install && npm test`);

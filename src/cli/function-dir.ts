@@ -9,6 +9,8 @@ export interface FunctionDir {
   pkg: PackageJson;
   target: string;
   signatureType: 'http' | 'cloudevent' | 'event';
+  /** An OpenWhisk action for the Node.js runtime. */
+  openwhisk: boolean;
   /** The Functions Framework's main.js, when the function uses it. */
   framework?: string;
 }
@@ -22,6 +24,7 @@ export function readFunctionDir(dirArg: string): FunctionDir {
     dir,
     pkg,
     target: config.target ?? 'function',
+    openwhisk: config.host === 'openwhisk-nodejs',
     signatureType: signature === 'cloudevent' || signature === 'event' ? signature : 'http',
   };
   if (pkg.dependencies?.['@google-cloud/functions-framework']) {

@@ -40,7 +40,7 @@ const TEMPLATES: Record<string, Template> = {
     scripts: {
       build: 'nodego build',
       package: 'nodego build && nodego package --target openwhisk',
-      test: 'nodego build && go test ./...',
+      test: 'nodego test',
     },
   },
 };
@@ -99,7 +99,10 @@ export function initFunction(options: InitOptions): string[] {
       nodego: nodegoDependency(),
       ...(template.signature ? { [FRAMEWORK]: frameworkVersion } : {}),
     },
-    nodego: { binary: 'bin/function', ...(template.signature ? { target: 'function', signatureType: template.signature } : {}) },
+    nodego: {
+      binary: 'bin/function',
+      ...(template.signature ? { target: 'function', signatureType: template.signature } : { host: 'openwhisk-nodejs' }),
+    },
   };
   const files: Record<string, string> = {
     'index.js': "// The host (Node.js) loads this module; nodego swaps the process into bin/function.\nmodule.exports = require('nodego').start();\n",

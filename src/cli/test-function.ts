@@ -8,9 +8,12 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import * as os from 'node:os';
 import { resolveBinary } from '../binary.js';
 import { hostCommand, readFunctionDir, type FunctionDir } from './function-dir.js';
+import { goArch } from '../arch.js';
 import { goBuild, goWork } from './go-build.js';
+import { packageFunction } from './package.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -67,15 +70,66 @@ function probeFor(fn: FunctionDir): Probe {
   }
 }
 
-function send(port: number, probe: Probe): Promise<number> {
+function send(port: number, probe: Probe, route = '/'): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: probe.method, path: '/', headers: probe.headers, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
+    const req = http.request({ host: '127.0.0.1', port, method: probe.method, path: route, headers: probe.headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
     });
     req.on('error', reject);
     req.end(probe.body);
   });
+}
+
+const json = (value: unknown, what: string): Probe => {
+  const body = JSON.stringify(value);
+  return { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) }, body, what };
+};
+
+/** Who runs as pid now: the function's Go binary, or something else. */
+function servedBy(fn: FunctionDir, pid: number): { byGo: boolean; text: string } {
+  const exe = fs.readlinkSync(`/proc/${pid}/exe`);
+  const byGo = exe === resolveBinary(fn.dir);
+  return { byGo, text: byGo ? `from Go (${path.relative(fn.dir, exe)}, pid ${pid})` : `but not from Go (${exe})` };
+}
+
+/**
+ * An OpenWhisk action: packaged as for the platform, given to the Node.js
+ * runtime (nodego's stand-in) with /init, then one /run.
+ */
+async function testAction(fn: FunctionDir): Promise<number> {
+  const zip = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nodego-test-')), 'action.zip');
+  const port = await freePort();
+  let runtime: ReturnType<typeof spawn> | undefined;
+  try {
+    await packageFunction({ dir: fn.dir, target: 'openwhisk', arch: goArch(), out: zip });
+    runtime = spawn(process.execPath, [path.join(__dirname, 'main.js'), 'emulate', 'openwhisk', '--port', String(port)], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const deadline = Date.now() + 15_000;
+    while ((await send(port, json({}, 'a probe'), '/run').catch(() => ({ status: 0 }))).status === 0) {
+      if (Date.now() > deadline || runtime.exitCode !== null) {
+        process.stderr.write('nodego test: the OpenWhisk runtime did not start\n');
+        return 1;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const started = Date.now();
+    const init = await send(port, json({ value: { main: 'main', binary: true, code: fs.readFileSync(zip).toString('base64') } }, '/init'), '/init');
+    if (init.status !== 200) {
+      process.stdout.write(`nodego test: FAIL: /init answered ${init.status} ${init.body}\n`);
+      return 1;
+    }
+    const run = await send(port, json({ value: { name: 'nodego' } }, '/run'), '/run');
+    const who = servedBy(fn, runtime.pid!);
+    const ok = run.status === 200 && who.byGo;
+    process.stdout.write(
+      `nodego test: ${ok ? 'ok' : 'FAIL'}: action answered /init with 200, then /run with ${run.status} ${run.body.trim()} in ${Date.now() - started} ms, ${who.text}\n`,
+    );
+    return ok ? 0 : 1;
+  } finally {
+    runtime?.kill('SIGTERM');
+    fs.rmSync(path.dirname(zip), { recursive: true, force: true });
+  }
 }
 
 export async function testFunction(dirArg: string): Promise<number> {
@@ -89,6 +143,7 @@ export async function testFunction(dirArg: string): Promise<number> {
     process.stderr.write('nodego test: go test failed\n');
     return 1;
   }
+  if (fn.openwhisk) return testAction(fn);
   if (fn.pkg.dependencies?.['@google-cloud/functions-framework'] && !fn.framework) {
     process.stderr.write('nodego test: @google-cloud/functions-framework is not installed here: run npm install\n');
     return 1;
@@ -104,16 +159,12 @@ export async function testFunction(dirArg: string): Promise<number> {
         return 1;
       }
       const started = Date.now();
-      const status = await send(port, probe).catch(() => 0);
+      const { status } = await send(port, probe).catch(() => ({ status: 0 }));
       if (status !== 0) {
         const elapsed = Date.now() - started;
-        const exe = fs.readlinkSync(`/proc/${host.pid}/exe`);
-        const byGo = exe === resolveBinary(fn.dir);
-        const ok = status >= 200 && status < 300 && byGo;
-        process.stdout.write(
-          `nodego test: ${ok ? 'ok' : 'FAIL'}: ${fn.signatureType} function "${fn.target}" answered ${probe.what} with ${status} in ${elapsed} ms, ` +
-            `${byGo ? `from Go (${path.relative(fn.dir, exe)}, pid ${host.pid})` : `but not from Go (${exe})`}\n`,
-        );
+        const who = servedBy(fn, host.pid!);
+        const ok = status >= 200 && status < 300 && who.byGo;
+        process.stdout.write(`nodego test: ${ok ? 'ok' : 'FAIL'}: ${fn.signatureType} function "${fn.target}" answered ${probe.what} with ${status} in ${elapsed} ms, ${who.text}\n`);
         return ok ? 0 : 1;
       }
       if (Date.now() > deadline) {
