@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import { resolveBinary } from '../binary.js';
 import { hostCommand, readFunctionDir, type FunctionDir } from './function-dir.js';
@@ -87,11 +87,27 @@ const json = (value: unknown, what: string): Probe => {
   return { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) }, body, what };
 };
 
-/** Who runs as pid now: the function's Go binary, or something else. */
+/** Who runs as pid now: the function's Go binary (that file, or a copy of it unpacked by the host), or something else. */
 function servedBy(fn: FunctionDir, pid: number): { byGo: boolean; text: string } {
   const exe = fs.readlinkSync(`/proc/${pid}/exe`);
-  const byGo = exe === resolveBinary(fn.dir);
-  return { byGo, text: byGo ? `from Go (${path.relative(fn.dir, exe)}, pid ${pid})` : `but not from Go (${exe})` };
+  const binary = resolveBinary(fn.dir);
+  const digest = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  const byGo = exe === binary || (fs.existsSync(exe) && fs.statSync(exe).size === fs.statSync(binary).size && digest(exe) === digest(binary));
+  return { byGo, text: byGo ? `from Go (${path.relative(fn.dir, binary)}, pid ${pid})` : `but not from Go (${exe})` };
+}
+
+/** Resolves once something accepts connections on port. */
+async function accepting(port: number, child: { exitCode: number | null }, timeoutMs = 15_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return true;
+    if (Date.now() > deadline || child.exitCode !== null) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /**
@@ -105,13 +121,9 @@ async function testAction(fn: FunctionDir): Promise<number> {
   try {
     await packageFunction({ dir: fn.dir, target: 'openwhisk', arch: goArch(), out: zip });
     runtime = spawn(process.execPath, [path.join(__dirname, 'main.js'), 'emulate', 'openwhisk', '--port', String(port)], { stdio: ['ignore', 'inherit', 'inherit'] });
-    const deadline = Date.now() + 15_000;
-    while ((await send(port, json({}, 'a probe'), '/run').catch(() => ({ status: 0 }))).status === 0) {
-      if (Date.now() > deadline || runtime.exitCode !== null) {
-        process.stderr.write('nodego test: the OpenWhisk runtime did not start\n');
-        return 1;
-      }
-      await new Promise((r) => setTimeout(r, 50));
+    if (!(await accepting(port, runtime))) {
+      process.stderr.write('nodego test: the OpenWhisk runtime did not start\n');
+      return 1;
     }
     const started = Date.now();
     const init = await send(port, json({ value: { main: 'main', binary: true, code: fs.readFileSync(zip).toString('base64') } }, '/init'), '/init');
