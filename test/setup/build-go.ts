@@ -1,6 +1,7 @@
 // Builds, once per run, the Go binaries the tests hand over to.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -16,6 +17,10 @@ function build(pkg: string, name: string, goarch?: string, cwd = fixtures, cgo =
 }
 
 export default function setup() {
+  // Everything the tests (and the processes they start) write to the temp
+  // directory goes to one of this run's, removed at the end.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nodego-test-run-'));
+  process.env.TMPDIR = tmp;
   fs.mkdirSync(out, { recursive: true });
   build('probe', 'probe');
   // The same, linked dynamically through cgo: what a build without
@@ -29,4 +34,5 @@ export default function setup() {
   }
   // A binary for the other common CPU than this one.
   build('noop', 'noop-foreign', process.arch === 'arm64' ? 'amd64' : 'arm64');
+  return () => fs.rmSync(tmp, { recursive: true, force: true });
 }

@@ -53,10 +53,27 @@ function exportEnv(env: unknown) {
   }
 }
 
+/**
+ * Actions are unpacked into ow-action-<pid>-*: the action runs from there
+ * (and, once swapped, this process is Go and cannot clean up), so each new
+ * emulator removes those of processes that are gone.
+ */
+function removeStaleActions(): void {
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    const pid = /^ow-action-(\d+)-/.exec(name)?.[1];
+    if (!pid || Number(pid) === process.pid) continue;
+    try {
+      process.kill(Number(pid), 0);
+    } catch {
+      fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+    }
+  }
+}
+
 async function loadAction(message: { main: string; code: string; binary?: boolean }): Promise<Main> {
   let handler: unknown;
   if (message.binary) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ow-action-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ow-action-${process.pid}-`));
     await unzipTo(Buffer.from(message.code, 'base64'), dir);
     const parts = message.main.split('.');
     const [file, fn] = parts.length > 1 ? [parts.slice(0, -1).join('.'), parts.at(-1)!] : [undefined, message.main];
@@ -79,6 +96,7 @@ async function loadAction(message: { main: string; code: string; binary?: boolea
 }
 
 export function startOpenWhiskNodeRuntime(port = Number(process.env.PORT) || 8080): Promise<OpenWhiskNodeRuntime> {
+  removeStaleActions();
   let main: Main | undefined;
   let status: 'ready' | 'starting' | 'running' | 'stopped' = 'ready';
 
