@@ -50,11 +50,12 @@ export function checks(functionDir: string): Check[] {
     ...(nodeCmd ? {} : { fix: 'install Node.js, or link nodejs to node (Debian: apt-get install nodejs)' }),
   });
   const go = spawnSync('go', ['version'], { encoding: 'utf8' });
-  const goOk = go.status === 0;
+  const goMinor = Number(/go1\.(\d+)/.exec(go.stdout ?? '')?.[1] ?? 0);
+  const goOk = go.status === 0 && goMinor >= 23;
   out.push({
     name: 'Go toolchain',
     ok: goOk,
-    detail: goOk ? go.stdout.trim() : 'no `go` on PATH',
+    detail: go.status === 0 ? go.stdout.trim() : 'no `go` on PATH',
     ...(goOk ? {} : { fix: 'install Go 1.23 or newer (needed to build, not to run)' }),
   });
   let addonOk = false;
