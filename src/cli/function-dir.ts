@@ -46,3 +46,19 @@ export function hostCommand(fn: FunctionDir, port: number): string[] {
   }
   return [path.join(fn.dir, 'index.js')];
 }
+
+/** The preload a deployed function is started with (README, "Cold start"). */
+export const PRELOAD_OPTION = '--require=nodego/preload';
+
+/**
+ * The environment the host runs in, as on the platform: for a Functions
+ * Framework function, NODE_OPTIONS with nodego's preload added to what is
+ * there (as the platform adds its own options to the user's).
+ */
+export function hostEnv(fn: FunctionDir, port: number): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
+  if (fn.framework && !(env.NODE_OPTIONS ?? '').includes('nodego/preload')) {
+    env.NODE_OPTIONS = `${env.NODE_OPTIONS ? `${env.NODE_OPTIONS} ` : ''}${PRELOAD_OPTION}`;
+  }
+  return env;
+}

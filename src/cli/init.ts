@@ -112,8 +112,11 @@ export function initFunction(options: InitOptions): string[] {
     // leaves out bin/, the binary the platform runs (its build has no Go).
     ...(template.signature
       ? {
+          // The deploy's variables (gcloud functions deploy --env-vars-file
+          // .env.yaml): the preload swaps before the framework loads.
+          '.env.yaml': '# gcloud functions deploy ... --env-vars-file .env.yaml\nNODE_OPTIONS: --require=nodego/preload\n',
           '.gcloudignore':
-            '# What `gcloud functions deploy --source .` leaves out. bin/function is uploaded:\n# the platform runs it, and its build step has no Go to make it.\n.gcloudignore\n.git\n.gitignore\nnode_modules/\n*.zip\nfunction_output.json\n',
+            '# What `gcloud functions deploy --source .` leaves out. bin/function is uploaded:\n# the platform runs it, and its build step has no Go to make it.\n.gcloudignore\n.env.yaml\n.git\n.gitignore\nnode_modules/\n*.zip\nfunction_output.json\n',
         }
       : {}),
   };

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { watch, type FSWatcher } from 'chokidar';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readFunctionDir, hostCommand } from './function-dir.js';
+import { hostCommand, hostEnv, readFunctionDir } from './function-dir.js';
 import { goBuild } from './go-build.js';
 
 export interface ServeOptions {
@@ -41,7 +41,7 @@ export function serve(options: ServeOptions): Promise<number> {
       child = spawn(process.execPath, hostCommand(fn, options.port), {
         cwd: dir,
         stdio: 'inherit',
-        env: { ...process.env, PORT: String(options.port) },
+        env: hostEnv(fn, options.port),
       });
       child.once('exit', (code, signal) => finish(code ?? (signal ? 128 : 1)));
       process.stdout.write(`nodego serve: http://localhost:${options.port} (pid ${child.pid})\n`);

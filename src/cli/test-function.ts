@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import { resolveBinary } from '../binary.js';
-import { hostCommand, readFunctionDir, type FunctionDir } from './function-dir.js';
+import { hostCommand, hostEnv, readFunctionDir, type FunctionDir } from './function-dir.js';
 import { goArch } from '../arch.js';
 import { goBuild, goWork } from './go-build.js';
 import { packageFunction } from './package.js';
@@ -161,7 +161,7 @@ export async function testFunction(dirArg: string): Promise<number> {
     return 1;
   }
   const port = await freePort();
-  const host = spawn(process.execPath, hostCommand(fn, port), { cwd: fn.dir, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const host = spawn(process.execPath, hostCommand(fn, port), { cwd: fn.dir, env: hostEnv(fn, port), stdio: ['ignore', 'inherit', 'inherit'] });
   const probe = probeFor(fn);
   try {
     const deadline = Date.now() + 15_000;

@@ -20,9 +20,12 @@ export const functionsFramework: Host = {
 
 const MAIN = /[\\/]@google-cloud[\\/]functions-framework[\\/]build[\\/]src[\\/]main\.js$/;
 
-/** The framework's main module, when it is this process's entry point. */
-export function functionsFrameworkMain(): string | undefined {
-  const main = require.main?.filename;
+/**
+ * The framework's main module, when it is this process's entry point (the
+ * main module, or, in a preload before there is one, the script node was
+ * given: node_modules/.bin/functions-framework is a link to it).
+ */
+export function functionsFrameworkMain(main: string | undefined = require.main?.filename): string | undefined {
   if (!main) return undefined;
   let real = main;
   try {
