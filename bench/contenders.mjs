@@ -9,6 +9,43 @@ import { bin, firstAnswer, freePort, frameworkMain, kill, loadgen, pinned, readL
 const env = (port, extra = {}) => ({ ...process.env, PORT: String(port), BENCH_BINARY: bin('gohello'), FUNCTION_TARGET: 'hello', ...extra });
 
 
+/** The functions' node_modules/nodego, as npm install would make it: this checkout. */
+export function linkNodego() {
+  const link = path.join(root, 'bench', 'hosts', 'ff-preload', 'node_modules', 'nodego');
+  fs.mkdirSync(path.dirname(link), { recursive: true });
+  fs.rmSync(link, { force: true });
+  fs.symlinkSync(root, link);
+}
+
+/** How each contender starts for the cold-start runs: one launch, to its first 200. */
+export const COLD_STARTS = [
+  {
+    id: 'node-ff',
+    label: 'pure Node function, Functions Framework',
+    start: (port) => pinned(0, process.execPath, [frameworkMain, '--source', path.join(root, 'bench', 'hosts', 'ff-pure'), '--target', 'hello', '--port', String(port)], { env: { ...process.env, NODE_ENV: 'production' }, stdio: 'ignore' }),
+  },
+  {
+    id: 'nodego-ff',
+    label: 'nodego, loaded by the framework (require)',
+    start: (port) => pinned(0, process.execPath, [frameworkMain, '--source', path.join(root, 'bench', 'hosts', 'ff-nodego'), '--target', 'hello', '--port', String(port)], { env: env(port), stdio: 'ignore' }),
+  },
+  {
+    id: 'nodego-preload',
+    label: 'nodego, NODE_OPTIONS=--require=nodego/preload',
+    start: (port) =>
+      pinned(0, process.execPath, [frameworkMain, '--source', path.join(root, 'bench', 'hosts', 'ff-preload'), '--target', 'hello', '--port', String(port)], {
+        cwd: path.join(root, 'bench', 'hosts', 'ff-preload'),
+        env: env(port, { NODE_OPTIONS: '--require=nodego/preload', NODEGO_BINARY: bin('gohello') }),
+        stdio: 'ignore',
+      }),
+  },
+  {
+    id: 'go-native',
+    label: 'Go server started directly',
+    start: (port) => pinned(0, bin('gohello'), [], { env: env(port), stdio: 'ignore' }),
+  },
+];
+
 export const CONTENDERS = [
   {
     id: 'nodego-plain',

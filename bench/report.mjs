@@ -51,6 +51,11 @@ export function summarize(results) {
     cpuProxyVsPlain: ratio('node-proxy', 'nodego-plain', 'cpuUs'),
     cpuPureNodeVsPlain: ratio('node-ff', 'nodego-plain', 'cpuUs'),
   };
+  const cold = Object.fromEntries(Object.entries(results.coldStarts ?? {}).map(([id, xs]) => [id, stat(xs)]));
+  const coldRatio = (a, b) => (cold[a] && cold[b] ? cold[a].median / cold[b].median : undefined);
+  ratios.coldPreloadVsPureNode = coldRatio('nodego-preload', 'node-ff');
+  ratios.coldRequireVsPureNode = coldRatio('nodego-ff', 'node-ff');
+  ratios.coldPreloadVsNative = coldRatio('nodego-preload', 'go-native');
   const reinit = {
     failures: (results.reinit ?? []).reduce((n, x) => n + x.failures, 0),
     requests: (results.reinit ?? []).reduce((n, x) => n + x.requests, 0),
@@ -70,9 +75,10 @@ export function summarize(results) {
     ['server CPU per request within 1.02x native (plain host)', ratios.cpuPlainVsNative <= 1.02, `${fmt(ratios.cpuPlainVsNative, 3)}x`, `native's own spread across rounds is ${fmt(wide('go-native', 'cpuUs') * 100)}%`],
     ['server CPU per request within 1.02x native (Functions Framework host)', ratios.cpuFfVsNative <= 1.02, `${fmt(ratios.cpuFfVsNative, 3)}x`, 'the FF contract wrapper (execution id, ignored routes) runs on every request'],
     ['the Node proxy at least 5x nodego\'s CPU per request', ratios.cpuProxyVsPlain >= 5, `${fmt(ratios.cpuProxyVsPlain, 2)}x`, 'the proxy pair\'s cost per request, measured'],
+    ['preload cold start <= 0.5x a pure Node function under the framework', ratios.coldPreloadVsPureNode <= 0.5, `${fmt(ratios.coldPreloadVsPureNode, 3)}x`, 'node itself, and the framework\'s options module, start before the swap; the Go runtime after it'],
     ['zero failed requests during re-inits under load', reinit.failures === 0 && reinit.requests > 0, `${reinit.failures} of ${reinit.requests} over ${reinit.reinits} re-inits`, 'see the failing run'],
   ].map(([target, met, measured, why]) => ({ target, met, measured, ...(met ? {} : { why }) }));
-  return { by, swap, ratios, ow, reinit, targets };
+  return { by, swap, ratios, ow, reinit, cold, targets };
 }
 
 function markdown(results, s) {
@@ -132,6 +138,18 @@ framework loads the function.
 - Swap time, plain host, under load (${CONNECTIONS_TEXT(results)}): the \`swap()\` call to the first answer from Go: ${spread(s.swap.ms, 2)} ms.
 - Functions Framework host: the module's \`require\` to the first answer from Go (exec, Go start, bind): ${spread(s.swap.ffRequireToFirstAnswerMs, 2)} ms.
 - Failed requests during the swap under load: **${s.swap.failures}** of ${s.swap.requestsDuring}.
+
+## Cold start
+
+Process start to the first 200, ${Object.values(results.coldStarts ?? {})[0]?.length ?? 0} launches of each, interleaved in a shuffled order, each on core 0
+(Node ${v.node}, @google-cloud/functions-framework ${v.functionsFramework}):
+
+| how the function starts | ms |
+|---|---|
+${(results.coldStartLabels ?? []).map(({ id, label }) => `| ${label} | ${spread(s.cold[id], 1)} |`).join('\n')}
+
+- preload / pure Node: ${fmt(s.ratios.coldPreloadVsPureNode, 3)}; require (today's way) / pure Node: ${fmt(s.ratios.coldRequireVsPureNode, 3)};
+  preload / the Go binary started directly: ${fmt(s.ratios.coldPreloadVsNative, 2)}.
 
 ## Re-initialisation under load
 

@@ -10,15 +10,15 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CONTENDERS, OPENWHISK_DESIGNS, openwhiskInitToRun, reinitUnderLoad } from './contenders.mjs';
-import { build, CONNECTIONS, freePort, kill, loadgen, log, root, sleep, treeCpuMs, treeRssMiB } from './harness.mjs';
+import { COLD_STARTS, CONTENDERS, linkNodego, OPENWHISK_DESIGNS, openwhiskInitToRun, reinitUnderLoad } from './contenders.mjs';
+import { build, CONNECTIONS, firstAnswer, freePort, kill, loadgen, log, root, sleep, treeCpuMs, treeRssMiB } from './harness.mjs';
 import { writeReports } from './report.mjs';
 
 const QUICK = process.argv.includes('--quick');
 const REPEATS = QUICK ? 2 : 5;
 const SECONDS = QUICK ? 2 : 8;
 
-function shuffle(list) {
+export function shuffle(list) {
   const a = [...list];
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1));
@@ -77,12 +77,30 @@ async function main() {
     for (const design of shuffle(OPENWHISK_DESIGNS)) openwhisk[design].push(await openwhiskInitToRun(design));
   }
   log(`openwhisk /init to first /run: nodego ${openwhisk.nodego.map((x) => x.toFixed(1))}, actionloop ${openwhisk.actionloop.map((x) => x.toFixed(1))}`);
+  // Cold starts: many launches of each, interleaved, process start to the first 200.
+  linkNodego();
+  const coldStarts = Object.fromEntries(COLD_STARTS.map((c) => [c.id, []]));
+  const launches = QUICK ? 10 : 30;
+  for (let i = 0; i < launches; i++) {
+    for (const c of shuffle(COLD_STARTS)) {
+      const port = await freePort();
+      const t0 = performance.now();
+      const proc = c.start(port);
+      try {
+        coldStarts[c.id].push(await firstAnswer(port, t0));
+      } finally {
+        kill(proc);
+        await sleep(20);
+      }
+    }
+  }
+  log(`cold starts (median ms): ${COLD_STARTS.map((c) => `${c.id} ${[...coldStarts[c.id]].sort((a, b) => a - b)[launches >> 1].toFixed(1)}`).join(', ')}`);
   const reinit = [];
   for (let round = 1; round <= REPEATS; round++) {
     reinit.push(await reinitUnderLoad(QUICK ? 4 : 8, QUICK ? 2 : 4));
     log(`re-init under load, round ${round}: ${JSON.stringify(reinit.at(-1))}`);
   }
-  const results = { versions: versions(), quick: QUICK, repeats: REPEATS, seconds: SECONDS, connections: CONNECTIONS, contenders: CONTENDERS.map(({ id, label }) => ({ id, label })), samples, openwhisk, reinit };
+  const results = { versions: versions(), quick: QUICK, repeats: REPEATS, seconds: SECONDS, connections: CONNECTIONS, contenders: CONTENDERS.map(({ id, label }) => ({ id, label })), samples, openwhisk, reinit, coldStarts, coldStartLabels: COLD_STARTS.map(({ id, label }) => ({ id, label })) };
   const written = writeReports(root, results);
   log(`wrote ${written.join(', ')}`);
 }

@@ -28,8 +28,18 @@ export function callerFile(): string | undefined {
   return undefined;
 }
 
+/**
+ * The program's entry module. Read from the process each time: a module's
+ * own require.main is fixed when it is loaded, and nodego's modules may load
+ * in a preload (nodego/preload), before there is a main module.
+ */
+export function mainModuleFile(): string | undefined {
+  return (process as { mainModule?: NodeModule }).mainModule?.filename;
+}
+
 export function callerDir(): string {
   const file = callerFile();
   if (file) return path.dirname(file);
-  return require.main ? path.dirname(require.main.filename) : process.cwd();
+  const main = mainModuleFile();
+  return main ? path.dirname(main) : process.cwd();
 }

@@ -6,7 +6,7 @@
 // loaded by anything else (a build step warming a cache, a test) is left
 // alone.
 import * as path from 'node:path';
-import { callerFile } from './caller.js';
+import { callerFile, mainModuleFile } from './caller.js';
 import { NodegoError } from './errors.js';
 import { detectHost, hostNamed } from './hosts/registry.js';
 import { beginSwap, type HostKind, type SwapOptions } from './swap.js';
@@ -21,7 +21,7 @@ interface Decision {
 }
 
 function decide(options: StartOptions, caller: string | undefined): Decision {
-  const entry = require.main?.filename;
+  const entry = mainModuleFile();
   if (process.env.NODEGO_SWAP === '0') return { swap: false, host: 'plain', why: 'NODEGO_SWAP=0' };
   if (options.host) return { swap: true, host: hostNamed(options.host).name, why: 'the host option' };
   const found = detectHost({ ...(caller ? { caller } : {}), ...(entry ? { entry } : {}) });

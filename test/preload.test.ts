@@ -1,12 +1,12 @@
 // nodego/preload (NODE_OPTIONS=--require=nodego/preload): the Functions
 // Framework process swaps into Go before the framework loads anything, with
 // the framework's own option precedence; every other process is left alone.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bin } from './helpers/binaries.js';
-import { freePort, startFramework, type Framework } from './helpers/functions-framework.js';
+import { frameworkMain, freePort, startFramework, type Framework } from './helpers/functions-framework.js';
 import { hostNode, repoRoot } from './helpers/host.js';
 import { request } from './helpers/http-client.js';
 
@@ -40,6 +40,21 @@ describe('nodego/preload under the Functions Framework', () => {
     const flagPort = await freePort();
     f = await startFramework(fn, ['--target', 'echo', '--port', String(flagPort)], { ...preload, NODEGO_BINARY: bin('fffuncs'), PORT: String(await freePort()), FUNCTION_TARGET: 'nosuch' }, flagPort);
     expect((await request({ host: '127.0.0.1', port: flagPort, path: '/p' })).body).toBe('go GET /p ');
+  });
+
+  it('when it cannot swap (no binary), says why and leaves the framework to load the function, whose start() says it again', async () => {
+    const port = await freePort();
+    const r = spawnSync(hostNode, [frameworkMain, '--source', fn, '--target', 'echo', '--port', String(port)], {
+      cwd: fn,
+      env: { ...process.env, NODE_OPTIONS: '--require=nodego/preload' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(r.stderr).toMatch(/^nodego\/preload: nodego: no Go binary at .*ff-preload\/bin\/function/m);
+    expect(r.stderr).toContain('index.js loaded by the framework');
+    expect(r.stderr.match(/no Go binary at .*ff-preload\/bin\/function/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(r.stderr).not.toContain('not swapping');
+    expect(r.status).not.toBe(0);
   });
 
   it('leaves a function that does not depend on nodego to the framework', async () => {

@@ -9,7 +9,7 @@ import type { PendingRequest } from '../node/quiet-point.js';
 export interface DetectContext {
   /** The module that called nodego, if known. */
   caller?: string;
-  /** The program's entry module (require.main). */
+  /** The program's entry module (process.mainModule). */
   entry?: string;
 }
 

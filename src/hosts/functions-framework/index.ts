@@ -5,6 +5,7 @@
 // precedence (flag over variable over default) is exactly the framework's.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { mainModuleFile } from '../../caller.js';
 import { NodegoError } from '../../errors.js';
 import type { Host } from '../host.js';
 import { runningRequest } from '../requests.js';
@@ -25,7 +26,7 @@ const MAIN = /[\\/]@google-cloud[\\/]functions-framework[\\/]build[\\/]src[\\/]m
  * main module, or, in a preload before there is one, the script node was
  * given: node_modules/.bin/functions-framework is a link to it).
  */
-export function functionsFrameworkMain(main: string | undefined = require.main?.filename): string | undefined {
+export function functionsFrameworkMain(main: string | undefined = mainModuleFile()): string | undefined {
   if (!main) return undefined;
   let real = main;
   try {
