@@ -58,7 +58,8 @@ function preload(main: string): void {
   if (!entry) return;
   const { beginSwap } = require('./swap.js') as typeof import('./swap.js');
   // Where start() in the function's module would look: its directory.
-  beginSwap({ dir: path.dirname(entry), host: 'functions-framework', env }).catch((err: Error) => {
+  // Nothing is in flight yet: no request is owed.
+  beginSwap({ dir: path.dirname(entry), host: 'functions-framework', env, pending: [] }).catch((err: Error) => {
     process.stderr.write(`${err.message}\n`);
   });
 }

@@ -13,7 +13,6 @@ import { MAX_LISTENERS } from './handoff/fd-kinds.js';
 import { planHandoff, type ConnectionStateName, type Handoff, type Observation } from './handoff/planner.js';
 import { isHostName, HOST_NAMES, type HostName } from './handoff/protocol.js';
 import { serializeRequest } from './handoff/replay.js';
-import { hostNamed } from './hosts/registry.js';
 import { listeningServers } from './node/internals.js';
 import { QuietPoint, type PendingRequest, type Snapshot } from './node/quiet-point.js';
 
@@ -95,7 +94,8 @@ function prepare(options: SwapOptions): Prepared {
       'pass the servers to hand over in the "servers" option (see docs/handoff.md, "Where the fds go")',
     );
   }
-  const pending = options.pending ?? hostNamed(host).owed();
+  // The registry (every host module) is loaded only when the host must say what it owes.
+  const pending = options.pending ?? (require('./hosts/registry.js') as typeof import('./hosts/registry.js')).hostNamed(host).owed();
   if (pending.length > 0 && !binary.speaksNodego) {
     throw new NodegoError(
       'NODEGO_E_RECEIVER',

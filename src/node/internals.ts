@@ -4,7 +4,7 @@
 // socket's read state and its in-progress response, the file system
 // requests in flight. Covered on Node 20, 22
 // and 24 by `npm run test:matrix`.
-import * as http from 'node:http';
+import type * as http from 'node:http';
 import * as net from 'node:net';
 
 interface StreamHandle {
@@ -82,7 +82,9 @@ export function rawConnections(server: net.Server): net.Socket[] {
 }
 
 export function isHttpServer(server: net.Server): boolean {
-  return server instanceof http.Server || connectionsList(server) !== undefined;
+  // http.Server (and https.Server) have headersTimeout, net.Server does not;
+  // no instanceof, so that node:http need not be loaded to ask.
+  return connectionsList(server) !== undefined || 'headersTimeout' in server;
 }
 
 /** The response this socket is writing (or will write next), if any. */
