@@ -17,6 +17,27 @@ export function linkNodego() {
   fs.symlinkSync(root, link);
 }
 
+/**
+ * A function packaged for the fast start, as npm install leaves it on the
+ * platform: node_modules/.bin/functions-framework is nodego's stand-in, and
+ * bin/function the Go handler.
+ */
+export async function prepareFastStart() {
+  const { fastStartFiles } = await import(path.join(root, 'dist', 'cli', 'fast-start.js'));
+  const dir = bin('fast-start');
+  fs.rmSync(dir, { recursive: true, force: true });
+  for (const f of fastStartFiles('bin/function', 'bench')) {
+    const target = path.join(dir, 'node_modules', '@google-cloud', 'functions-framework', path.basename(f.name));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, f.data, { mode: f.mode });
+  }
+  fs.mkdirSync(path.join(dir, 'node_modules', '.bin'));
+  fs.symlinkSync('../@google-cloud/functions-framework/functions-framework', path.join(dir, 'node_modules', '.bin', 'functions-framework'));
+  fs.mkdirSync(path.join(dir, 'bin'));
+  fs.copyFileSync(bin('gohello'), path.join(dir, 'bin', 'function'));
+  fs.chmodSync(path.join(dir, 'bin', 'function'), 0o755);
+}
+
 /** How each contender starts for the cold-start runs: one launch, to its first 200. */
 export const COLD_STARTS = [
   {
@@ -36,6 +57,16 @@ export const COLD_STARTS = [
       pinned(0, process.execPath, [frameworkMain, '--source', path.join(root, 'bench', 'hosts', 'ff-preload'), '--target', 'hello', '--port', String(port)], {
         cwd: path.join(root, 'bench', 'hosts', 'ff-preload'),
         env: env(port, { NODE_OPTIONS: '--require=nodego/preload', NODEGO_BINARY: bin('gohello') }),
+        stdio: 'ignore',
+      }),
+  },
+  {
+    id: 'nodego-fast',
+    label: 'nodego fast start (the buildpack\'s bash -c node_modules/.bin/functions-framework, no Node)',
+    start: (port) =>
+      pinned(0, '/bin/bash', ['-c', 'node_modules/.bin/functions-framework'], {
+        cwd: bin('fast-start'),
+        env: env(port, { FUNCTION_SIGNATURE_TYPE: 'http' }),
         stdio: 'ignore',
       }),
   },

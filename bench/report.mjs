@@ -56,6 +56,8 @@ export function summarize(results) {
   ratios.coldPreloadVsPureNode = coldRatio('nodego-preload', 'node-ff');
   ratios.coldRequireVsPureNode = coldRatio('nodego-ff', 'node-ff');
   ratios.coldPreloadVsNative = coldRatio('nodego-preload', 'go-native');
+  ratios.coldFastVsPureNode = coldRatio('nodego-fast', 'node-ff');
+  ratios.coldFastVsNative = coldRatio('nodego-fast', 'go-native');
   const reinit = {
     failures: (results.reinit ?? []).reduce((n, x) => n + x.failures, 0),
     requests: (results.reinit ?? []).reduce((n, x) => n + x.requests, 0),
@@ -76,6 +78,7 @@ export function summarize(results) {
     ['server CPU per request within 1.02x native (Functions Framework host)', ratios.cpuFfVsNative <= 1.02, `${fmt(ratios.cpuFfVsNative, 3)}x`, 'the FF contract wrapper (execution id, ignored routes) runs on every request'],
     ['the Node proxy at least 5x nodego\'s CPU per request', ratios.cpuProxyVsPlain >= 5, `${fmt(ratios.cpuProxyVsPlain, 2)}x`, 'the proxy pair\'s cost per request, measured'],
     ['preload cold start <= 0.5x a pure Node function under the framework', ratios.coldPreloadVsPureNode <= 0.5, `${fmt(ratios.coldPreloadVsPureNode, 3)}x`, 'node itself, and the framework\'s options module, start before the swap; the Go runtime after it'],
+    ['fast start cold start <= 0.1x a pure Node function, and within 1.5x the Go binary started directly', ratios.coldFastVsPureNode <= 0.1 && ratios.coldFastVsNative <= 1.5, `${fmt(ratios.coldFastVsPureNode, 3)}x pure Node, ${fmt(ratios.coldFastVsNative, 2)}x native`, 'bash and sh start before the Go binary'],
     ['zero failed requests during re-inits under load', reinit.failures === 0 && reinit.requests > 0, `${reinit.failures} of ${reinit.requests} over ${reinit.reinits} re-inits`, 'see the failing run'],
   ].map(([target, met, measured, why]) => ({ target, met, measured, ...(met ? {} : { why }) }));
   return { by, swap, ratios, ow, reinit, cold, targets };
@@ -150,6 +153,7 @@ ${(results.coldStartLabels ?? []).map(({ id, label }) => `| ${label} | ${spread(
 
 - preload / pure Node: ${fmt(s.ratios.coldPreloadVsPureNode, 3)}; require (today's way) / pure Node: ${fmt(s.ratios.coldRequireVsPureNode, 3)};
   preload / the Go binary started directly: ${fmt(s.ratios.coldPreloadVsNative, 2)}.
+- fast start / pure Node: ${fmt(s.ratios.coldFastVsPureNode, 3)}; fast start / the Go binary started directly: ${fmt(s.ratios.coldFastVsNative, 2)}.
 
 ## Re-initialisation under load
 

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { COLD_STARTS, CONTENDERS, linkNodego, OPENWHISK_DESIGNS, openwhiskInitToRun, reinitUnderLoad } from './contenders.mjs';
+import { COLD_STARTS, CONTENDERS, linkNodego, OPENWHISK_DESIGNS, openwhiskInitToRun, prepareFastStart, reinitUnderLoad } from './contenders.mjs';
 import { build, CONNECTIONS, firstAnswer, freePort, kill, loadgen, log, root, sleep, treeCpuMs, treeRssMiB } from './harness.mjs';
 import { writeReports } from './report.mjs';
 
@@ -79,6 +79,7 @@ async function main() {
   log(`openwhisk /init to first /run: nodego ${openwhisk.nodego.map((x) => x.toFixed(1))}, actionloop ${openwhisk.actionloop.map((x) => x.toFixed(1))}`);
   // Cold starts: many launches of each, interleaved, process start to the first 200.
   linkNodego();
+  await prepareFastStart();
   const coldStarts = Object.fromEntries(COLD_STARTS.map((c) => [c.id, []]));
   const launches = QUICK ? 10 : 30;
   for (let i = 0; i < launches; i++) {

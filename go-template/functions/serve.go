@@ -16,40 +16,85 @@ import (
 )
 
 // Config is the Functions Framework's configuration, read from the same
-// variables (the Node host passes its own flags on as these).
+// flags and variables (the Node host passes its own flags on as variables;
+// started directly, by the fast start, the binary gets the flags).
 type Config struct {
-	Target         string        // FUNCTION_TARGET, default "function"
-	Signature      Signature     // FUNCTION_SIGNATURE_TYPE, default http; a registration's own wins
-	Timeout        time.Duration // CLOUD_RUN_TIMEOUT_SECONDS, 0 for none
-	LogExecutionID bool          // LOG_EXECUTION_ID
-	IgnoredRoutes  *string       // IGNORED_ROUTES; nil: the default (favicon, robots for http)
+	Target         string        // --target, FUNCTION_TARGET, default "function"
+	Signature      Signature     // --signature-type, FUNCTION_SIGNATURE_TYPE, default http; a registration's own wins
+	Port           string        // --port, PORT, default 8080 (used when no listener was handed over)
+	Timeout        time.Duration // --timeout, CLOUD_RUN_TIMEOUT_SECONDS, 0 for none
+	LogExecutionID bool          // --log-execution-id, LOG_EXECUTION_ID
+	IgnoredRoutes  *string       // --ignored-routes, IGNORED_ROUTES; nil: the default (favicon, robots for http)
 }
 
-// ConfigFromEnv reads Config as the Node framework does.
+// ConfigFromEnv reads Config as the Node framework does: its flags (in
+// os.Args) over its variables over its defaults.
 func ConfigFromEnv() (Config, error) {
-	c := Config{Target: os.Getenv("FUNCTION_TARGET"), Signature: Signature(os.Getenv("FUNCTION_SIGNATURE_TYPE"))}
-	if c.Target == "" {
-		c.Target = "function"
+	return ConfigFrom(os.Args[1:], os.LookupEnv)
+}
+
+// ConfigFrom reads Config from args and the variables lookup gives, with the
+// framework's precedence: a flag, else its variable, else the default.
+func ConfigFrom(args []string, lookup func(string) (string, bool)) (Config, error) {
+	flags := frameworkFlags(args)
+	get := func(flag, env, def string) (string, bool) {
+		if v, ok := flags[flag]; ok {
+			return v, true
+		}
+		if v, ok := lookup(env); ok && v != "" {
+			return v, true
+		}
+		return def, false
 	}
+	target, _ := get("target", "FUNCTION_TARGET", "function")
+	signature, _ := get("signature-type", "FUNCTION_SIGNATURE_TYPE", string(SignatureHTTP))
+	port, _ := get("port", "PORT", "8080")
+	c := Config{Target: target, Signature: Signature(signature), Port: port}
 	switch c.Signature {
-	case "":
-		c.Signature = SignatureHTTP
 	case SignatureHTTP, SignatureEvent, SignatureCloudEvent:
 	default:
 		return c, fmt.Errorf("Function signature type must be one of: http, event, cloudevent.")
 	}
-	if t := os.Getenv("CLOUD_RUN_TIMEOUT_SECONDS"); t != "" {
+	if t, set := get("timeout", "CLOUD_RUN_TIMEOUT_SECONDS", ""); set {
 		secs, err := strconv.Atoi(t)
 		if err != nil || secs < 0 {
 			return c, fmt.Errorf("Timeout must be a positive integer")
 		}
 		c.Timeout = time.Duration(secs) * time.Second
 	}
-	c.LogExecutionID = strings.EqualFold(os.Getenv("LOG_EXECUTION_ID"), "true")
-	if routes, ok := os.LookupEnv("IGNORED_ROUTES"); ok {
+	logID, _ := get("log-execution-id", "LOG_EXECUTION_ID", "false")
+	c.LogExecutionID = strings.EqualFold(logID, "true")
+	if v, ok := flags["ignored-routes"]; ok {
+		c.IgnoredRoutes = &v
+	} else if routes, ok := lookup("IGNORED_ROUTES"); ok {
 		c.IgnoredRoutes = &routes
 	}
 	return c, nil
+}
+
+// frameworkFlags reads --name=value and --name value as the framework's
+// argument parser (minimist) does; a flag with no value is "true".
+func frameworkFlags(args []string) map[string]string {
+	out := map[string]string{}
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if arg == "--" {
+			break
+		}
+		if !strings.HasPrefix(arg, "--") {
+			continue
+		}
+		name, value, hasValue := strings.Cut(arg[2:], "=")
+		if !hasValue {
+			value = "true"
+			if i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
+				value = args[i+1]
+				i++
+			}
+		}
+		out[name] = value
+	}
+	return out
 }
 
 // Handler is the target function wrapped in the framework's contract.
@@ -143,5 +188,5 @@ func Serve() error {
 	if received, _ := handoff.Received(); received != nil && received.Host == handoff.HostLegacyWorker {
 		h = legacyWorker(h)
 	}
-	return (&nodego.Server{Handler: h}).Serve()
+	return (&nodego.Server{Handler: h, Addr: ":" + c.Port}).Serve()
 }

@@ -128,14 +128,16 @@ const COMMANDS: Command[] = [
       target: ['name', 'gcf (Cloud Functions, the default) or openwhisk'],
       arch: ['goarch', "the platform's CPU: amd64 (the default) or arm64"],
       out: ['file', 'where to write the archive'],
+      'fast-start': ['', 'gcf: the platform\'s functions-framework command runs the Go binary, with no Node at all'],
     },
-    example: 'nodego package --target openwhisk',
+    example: 'nodego package --target gcf --fast-start',
     async run(values, [dir = '.']) {
       const target = str(values.target) ?? 'gcf';
       if (target !== 'openwhisk' && target !== 'gcf') throw new UsageError(`--target is gcf (the default) or openwhisk, not ${target}`);
       const arch = goArchOption(values, ['amd64', 'arm64']);
       const out = str(values.out);
-      const packaged = await packageFunction({ dir, target, ...(arch ? { arch } : {}), ...(out ? { out } : {}) });
+      if (values['fast-start'] && target !== 'gcf') throw new UsageError('--fast-start is for --target gcf');
+      const packaged = await packageFunction({ dir, target, fastStart: Boolean(values['fast-start']), ...(arch ? { arch } : {}), ...(out ? { out } : {}) });
       const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
       const top = packaged.entries.slice(0, 5).map((e) => `  ${mb(e.bytes).padStart(9)}  ${e.name}`);
       const rest = packaged.entries.length - top.length;

@@ -13,8 +13,11 @@ import * as yazl from 'yazl';
 import { DEFAULT_BINARY, resolveBinary, validateBinary } from '../binary.js';
 import { NodegoError } from '../errors.js';
 import { goArch, nodeArch as nodeArchOf } from '../arch.js';
+import { FAST_START_DEPENDENCY, fastStartFiles } from './fast-start.js';
 
 const packageRoot = path.join(__dirname, '..', '..');
+const ownVersion = (JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+const FRAMEWORK = '@google-cloud/functions-framework';
 
 export interface PackageOptions {
   dir: string;
@@ -22,6 +25,8 @@ export interface PackageOptions {
   /** GOARCH of the platform; default amd64, what the public platforms run. */
   arch?: string;
   out?: string;
+  /** gcf: the framework's command runs the Go binary, no Node at all (fast-start.ts). */
+  fastStart?: boolean;
 }
 
 interface Entry {
@@ -143,12 +148,16 @@ export function packageFunction(options: PackageOptions): Promise<Packaged> {
     const tarball = vendoredNodego(arch);
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
     pkg.dependencies = { ...pkg.dependencies, nodego: `file:${tarball.name}` };
+    const fastStart = options.fastStart ? fastStartFiles(binaryEntry.name, ownVersion) : [];
+    if (options.fastStart) pkg.dependencies[FRAMEWORK] = FAST_START_DEPENDENCY;
     entries = [
       { file: path.join(dir, 'index.js'), name: 'index.js', mode: 0o644 },
       { data: Buffer.from(JSON.stringify(pkg, null, 2) + '\n'), name: 'package.json', mode: 0o644 },
       binaryEntry,
       ...goSources(dir),
       { data: tarball.data, name: tarball.name, mode: 0o644 },
+      ...fastStart,
+      ...(fs.existsSync(path.join(dir, '.env.yaml')) ? [{ file: path.join(dir, '.env.yaml'), name: '.env.yaml', mode: 0o644 }] : []),
     ];
   }
   const out = path.resolve(dir, options.out ?? (options.target === 'openwhisk' ? 'action.zip' : 'function.zip'));
