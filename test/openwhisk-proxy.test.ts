@@ -178,7 +178,7 @@ describe('a Go action on the Node.js runtime', () => {
     c = await startNodeRuntime();
     const init = await c.post('/init', { value: { binary: true, main: 'pid', code: nodeActionZip() } });
     expect(init.status).toBe(200);
-    expect(init.body).toBe(''); // Go's answer; the Node runtime would say {"OK":true}
+    expect(init.body).toBe('{"OK":true}'); // as the Node.js runtime answers a Node.js action
     const run = await c.post('/run', { value: {} });
     expect(run.json).toEqual({ pid: c.proc.pid });
     expect(fs.readlinkSync(`/proc/${c.proc.pid}/exe`)).toMatch(/bin\/function$/);

@@ -46,6 +46,14 @@ type Proxy struct {
 	// (no __OW_API_HOST) allows it and everything else refuses it.
 	Reinit bool
 
+	// node: handed over by the OpenWhisk Node.js runtime; it answers as
+	// that runtime answers a Node.js action.
+	node bool
+	// running counts activations under way (see beginActivation).
+	running int
+	// activation serialises activations where they may not overlap.
+	activation sync.Mutex
+
 	mu          sync.Mutex
 	initialized bool
 	// stopped: an /init failed (its entry point is not registered); as on
@@ -59,7 +67,7 @@ type Proxy struct {
 
 // NewProxy returns a proxy for the functions given to Register.
 func NewProxy(server *nodego.Server) *Proxy {
-	return &Proxy{Server: server, Reinit: reinitPolicy(), entry: "main"}
+	return &Proxy{Server: server, Reinit: reinitPolicy(), entry: "main", node: OnNodeRuntime()}
 }
 
 // The Node.js runtime's answers once an /init has failed.
@@ -88,13 +96,20 @@ func reinitPolicy() bool {
 // Node.js runtime; answers then are the Node.js runtime's.
 func onPlatform() bool { return OnNodeRuntime() || os.Getenv("__OW_API_HOST") != "" }
 
+// The Node.js runtime's answer to what Express does not route or parse.
+const msgNodeBadRequest = "Bad request."
+
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p.node && (r.Method != http.MethodPost || (r.URL.Path != "/init" && r.URL.Path != "/run")) {
+		p.sendError(w, http.StatusInternalServerError, msgNodeBadRequest)
+		return
+	}
 	switch {
 	case r.URL.Path != "/init" && r.URL.Path != "/run":
-		sendError(w, http.StatusNotFound, "Bad request: the action serves POST /init and POST /run")
+		p.sendError(w, http.StatusNotFound, "Bad request: the action serves POST /init and POST /run")
 	case r.Method != http.MethodPost:
 		w.Header().Set("Allow", http.MethodPost)
-		sendError(w, http.StatusMethodNotAllowed, "Bad request: use POST")
+		p.sendError(w, http.StatusMethodNotAllowed, "Bad request: use POST")
 	case r.URL.Path == "/init":
 		p.init(w, r)
 	default:
@@ -118,22 +133,29 @@ func (p *Proxy) init(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, http.MaxBytesReader(w, r.Body, MaxBody))
 		if p.Reinit {
 			w.Header().Set("Retry-After", "1")
-			sendError(w, http.StatusServiceUnavailable, "another /init is in progress: send this one again once it is answered")
+			p.sendError(w, http.StatusServiceUnavailable, "another /init is in progress: send this one again once it is answered")
 		} else {
 			log.Print(msgInitTwice)
-			sendError(w, http.StatusForbidden, msgInitTwice)
+			p.sendError(w, http.StatusForbidden, msgInitTwice)
 		}
 		return
 	}
 	defer p.endInit()
-	body, ok := readBody(w, r)
+	body, ok := p.readBody(w, r)
 	if !ok {
 		return
 	}
 	var req struct {
 		Value initValue `json:"value"`
 	}
+	if p.node && !isJSON(r) {
+		body = []byte("{}") // what express.json leaves for another type
+	}
 	parseErr := json.Unmarshal(body, &req)
+	if parseErr != nil && p.node {
+		p.sendError(w, http.StatusInternalServerError, msgNodeBadRequest)
+		return
+	}
 	p.mu.Lock()
 	if nodego.Replayed(r) {
 		// This /init carried the binary that is now running: the code is
@@ -146,30 +168,30 @@ func (p *Proxy) init(w http.ResponseWriter, r *http.Request) {
 	p.mu.Unlock()
 	if stopped {
 		log.Print(msgStopped)
-		sendError(w, http.StatusForbidden, msgStopped)
+		p.sendError(w, http.StatusForbidden, msgStopped)
 		return
 	}
 	if refuse {
 		log.Print(msgInitTwice)
-		sendError(w, http.StatusForbidden, msgInitTwice)
+		p.sendError(w, http.StatusForbidden, msgInitTwice)
 		return
 	}
 	if parseErr != nil {
-		sendError(w, http.StatusBadRequest, msgBadRequest+parseErr.Error())
+		p.sendError(w, http.StatusBadRequest, msgBadRequest+parseErr.Error())
 		return
 	}
 	if req.Value.Code == "" {
-		sendError(w, http.StatusForbidden, msgNoCode)
+		p.sendError(w, http.StatusForbidden, msgNoCode)
 		return
 	}
 	if !req.Value.Binary {
-		sendError(w, http.StatusBadGateway, "plain-text code cannot run in a Go action: build it (`go build`, or `nodego build`) and send the binary with \"binary\": true")
+		p.sendError(w, http.StatusBadGateway, "plain-text code cannot run in a Go action: build it (`go build`, or `nodego build`) and send the binary with \"binary\": true")
 		return
 	}
 	decoded, err := decodeBinary(req.Value.Code)
 	req.Value.Code, body = "", nil
 	if err != nil {
-		sendError(w, http.StatusBadRequest, "cannot decode the request: "+err.Error())
+		p.sendError(w, http.StatusBadRequest, "cannot decode the request: "+err.Error())
 		return
 	}
 	binary, dir, err := saveAction(p.actionDir(), decoded)
@@ -179,7 +201,7 @@ func (p *Proxy) init(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		os.RemoveAll(dir) // a refused /init leaves nothing on disk
 		log.Printf("init: %v", err)
-		sendError(w, http.StatusBadGateway, "invalid action: "+err.Error())
+		p.sendError(w, http.StatusBadGateway, "invalid action: "+err.Error())
 		return
 	}
 	err = p.Server.Replace(w, r, nodego.ReplaceOptions{Binary: binary, Replay: replayOf(r, req.Value)})
@@ -187,7 +209,7 @@ func (p *Proxy) init(w http.ResponseWriter, r *http.Request) {
 	os.RemoveAll(dir)
 	log.Printf("init: %v", err)
 	if !errors.Is(err, nodego.ErrAnswered) {
-		sendError(w, http.StatusBadGateway, "cannot start action: "+err.Error())
+		p.sendError(w, http.StatusBadGateway, "cannot start action: "+err.Error())
 	}
 }
 
@@ -224,9 +246,9 @@ func (p *Proxy) accept(w http.ResponseWriter, v initValue) {
 		p.sentinels()
 		p.stopped = true
 		if onPlatform() {
-			sendError(w, http.StatusBadGateway, "Initialization has failed due to: "+problem)
+			p.sendError(w, http.StatusBadGateway, "Initialization has failed due to: "+problem)
 		} else {
-			sendError(w, http.StatusBadGateway, hint) // the standalone proxy's own words
+			p.sendError(w, http.StatusBadGateway, hint) // the standalone proxy's own words
 		}
 		return
 	}
@@ -234,6 +256,10 @@ func (p *Proxy) accept(w http.ResponseWriter, v initValue) {
 	p.entry = entry
 	p.initialized, p.stopped = true, false
 	go p.removeOldActions() // not on the /init's path
+	if p.node {
+		p.sendJSON(w, http.StatusOK, []byte(`{"OK":true}`))
+		return
+	}
 	// The contract ignores the body of a successful /init; an empty one
 	// keeps `curl -d @hello.json .../init` silent, as the proxy always was.
 	w.Header().Set("Content-Length", "0")
@@ -312,50 +338,138 @@ func exportEnv(env map[string]json.RawMessage) {
 }
 
 func (p *Proxy) run(w http.ResponseWriter, r *http.Request) {
-	// The body is read and parsed before the lock: a client that stalls
+	// The body is read and parsed before any lock: a client that stalls
 	// mid-body holds up only itself.
-	body, ok := readBody(w, r)
-	var msg map[string]json.RawMessage
-	if ok {
-		if err := json.Unmarshal(body, &msg); err != nil {
-			sendError(w, http.StatusBadRequest, msgBadRequest+err.Error())
-			ok = false
-		}
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.stopped {
-		log.Print(msgNotInitialized)
-		sendError(w, http.StatusForbidden, msgNotInitialized)
-		return
-	}
-	defer p.sentinels()
+	body, ok := p.readBody(w, r)
 	if !ok {
 		return
 	}
-	// Every property but value is the activation context: __OW_<NAME>.
+	if p.node && !isJSON(r) {
+		body = []byte("{}") // what express.json leaves for another type
+	}
+	var msg map[string]json.RawMessage
+	if err := json.Unmarshal(body, &msg); err != nil {
+		if p.node { // Express refuses it before the runtime sees it: no activation
+			p.sendError(w, http.StatusInternalServerError, msgNodeBadRequest)
+			return
+		}
+		defer p.sentinels()
+		p.sendError(w, http.StatusBadRequest, msgBadRequest+err.Error())
+		return
+	}
+	value := msg["value"]
+	if p.node {
+		switch kind := jsonKind(value); kind {
+		case "null", "":
+			value = json.RawMessage("{}")
+		case "object":
+		default:
+			p.sendError(w, http.StatusForbidden, fmt.Sprintf("Internal system error: the argument must be a dictionary but has type '%s'.", kind))
+			return
+		}
+	}
+	p.mu.Lock()
+	stopped, entry := p.stopped, p.entry
+	p.mu.Unlock()
+	if stopped {
+		log.Print(msgNotInitialized)
+		p.sendError(w, http.StatusForbidden, msgNotInitialized)
+		return
+	}
+	if !p.beginActivation() {
+		log.Print(msgRunning)
+		p.sendError(w, http.StatusForbidden, msgRunning)
+		return
+	}
+	defer p.endActivation()
+	defer p.sentinels()
+	// Every string property but value is the activation context: __OW_<NAME>.
 	for k, raw := range msg {
 		if k == "value" {
 			continue
 		}
 		exportEnv(map[string]json.RawMessage{"__OW_" + strings.ToUpper(k): raw})
 	}
-	fn, ok := lookup(p.entry)
+	fn, ok := lookup(entry)
 	if !ok {
-		sendError(w, http.StatusBadGateway, msgNoBinary)
+		p.sendError(w, http.StatusBadGateway, msgNoBinary)
 		return
 	}
-	result, err := invoke(fn, msg["value"])
+	result, err := invoke(fn, value)
 	switch {
 	case errors.Is(err, errNotDict):
-		sendError(w, http.StatusBadRequest, err.Error())
+		p.sendError(w, http.StatusBadRequest, err.Error())
 	case err != nil:
-		sendError(w, http.StatusBadGateway, err.Error())
+		p.sendError(w, http.StatusBadGateway, err.Error())
 	case !isObjectOrArray(result):
 		log.Printf("the action returned %.100s", result)
-		sendError(w, http.StatusBadGateway, msgNotDict)
+		p.sendError(w, http.StatusBadGateway, msgNotDict)
 	default:
-		sendJSON(w, http.StatusOK, result)
+		p.sendJSON(w, http.StatusOK, result)
+	}
+}
+
+// The Node.js runtime's answer to a /run while one is running, where
+// activations may not overlap.
+const msgRunning = "System not ready, status is running."
+
+// concurrent: the platform lets activations of this container overlap
+// (__OW_ALLOW_CONCURRENT, as the Node.js runtime reads it).
+func concurrent() bool { return os.Getenv("__OW_ALLOW_CONCURRENT") == "true" }
+
+// beginActivation admits an activation: any number where the platform
+// allows it; else one at a time, the Node.js runtime refusing the next
+// while one runs, the standalone proxy queueing it (as it always has).
+func (p *Proxy) beginActivation() bool {
+	if !concurrent() {
+		if p.node {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			if p.running > 0 {
+				return false
+			}
+			p.running++
+			return true
+		}
+		p.activation.Lock()
+	}
+	p.mu.Lock()
+	p.running++
+	p.mu.Unlock()
+	return true
+}
+
+func (p *Proxy) endActivation() {
+	p.mu.Lock()
+	p.running--
+	p.mu.Unlock()
+	if !concurrent() && !p.node {
+		p.activation.Unlock()
+	}
+}
+
+// isJSON: the request's type is one express.json parses.
+func isJSON(r *http.Request) bool {
+	t, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	return strings.EqualFold(strings.TrimSpace(t), "application/json")
+}
+
+// jsonKind is JavaScript's typeof for a JSON value ("null" for null, "" for none).
+func jsonKind(v json.RawMessage) string {
+	t := bytes.TrimSpace(v)
+	switch {
+	case len(t) == 0:
+		return ""
+	case t[0] == '{' || t[0] == '[':
+		return "object"
+	case t[0] == '"':
+		return "string"
+	case bytes.Equal(t, []byte("null")):
+		return "null"
+	case bytes.Equal(t, []byte("true")) || bytes.Equal(t, []byte("false")):
+		return "boolean"
+	default:
+		return "number"
 	}
 }
 
@@ -393,29 +507,36 @@ func (p *Proxy) stderr() io.Writer {
 	return os.Stderr
 }
 
-func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+func (p *Proxy) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		sendError(w, http.StatusRequestEntityTooLarge, "the request is over OpenWhisk's 48 MB limit")
+		p.sendError(w, http.StatusRequestEntityTooLarge, "the request is over OpenWhisk's 48 MB limit")
 		return nil, false
 	}
 	if err != nil {
-		sendError(w, http.StatusBadRequest, "cannot read the request: "+err.Error())
+		p.sendError(w, http.StatusBadRequest, "cannot read the request: "+err.Error())
 		return nil, false
 	}
 	return body, true
 }
 
-func sendJSON(w http.ResponseWriter, code int, body []byte) {
-	body = append(bytes.TrimRight(body, "\n"), '\n')
-	w.Header().Set("Content-Type", "application/json")
+// sendJSON answers as the host does: the Node.js runtime (Express) with a
+// charset and no newline, the standalone proxy as it always did.
+func (p *Proxy) sendJSON(w http.ResponseWriter, code int, body []byte) {
+	body = bytes.TrimRight(body, "\n")
+	if p.node {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	} else {
+		body = append(body, '\n')
+		w.Header().Set("Content-Type", "application/json")
+	}
 	w.Header().Set("Content-Length", fmt.Sprint(len(body)))
 	w.WriteHeader(code)
 	w.Write(body)
 }
 
-func sendError(w http.ResponseWriter, code int, message string) {
+func (p *Proxy) sendError(w http.ResponseWriter, code int, message string) {
 	body, _ := json.Marshal(map[string]string{"error": message})
-	sendJSON(w, code, body)
+	p.sendJSON(w, code, body)
 }

@@ -137,12 +137,14 @@ export function startOpenWhiskNodeRuntime(port = Number(process.env.PORT) || 808
     for (const [k, v] of Object.entries(body)) {
       if (k !== 'value' && typeof v === 'string') process.env[`__OW_${k.toUpperCase()}`] = v;
     }
-    status = 'running';
+    // With __OW_ALLOW_CONCURRENT=true activations overlap; else one runs at a time.
+    const concurrent = process.env.__OW_ALLOW_CONCURRENT === 'true';
+    if (!concurrent) status = 'running';
     try {
       let result = await main(body.value);
       if (result === undefined) result = {};
       markers();
-      status = 'ready';
+      if (!concurrent) status = 'ready';
       if (typeof result !== 'object') return { code: 502, body: { error: 'The action did not return a dictionary.' } };
       return { code: 200, body: result };
     } catch (error) {
@@ -156,7 +158,7 @@ export function startOpenWhiskNodeRuntime(port = Number(process.env.PORT) || 808
   const server = http.createServer((req, res) => {
     const send = (reply: Reply) => {
       const text = JSON.stringify(reply.body);
-      res.writeHead(reply.code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) }).end(text);
+      res.writeHead(reply.code, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) }).end(text);
     };
     const chunks: Buffer[] = [];
     let size = 0;
@@ -168,7 +170,11 @@ export function startOpenWhiskNodeRuntime(port = Number(process.env.PORT) || 808
       let body: Record<string, unknown>;
       try {
         if (size > LIMIT) throw new Error('request entity too large');
-        body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+        // As express.json (strict) does: application/json only, objects and
+        // arrays only; another type leaves an empty body.
+        const json = /^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '');
+        body = json && chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+        if (body === null || typeof body !== 'object') throw new Error('not an object');
       } catch {
         return send({ code: 500, body: { error: 'Bad request.' } });
       }
