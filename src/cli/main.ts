@@ -170,7 +170,7 @@ const COMMANDS: Command[] = [
       const target = str(values.target);
       const server = await host.emulator.start({ port: portOf(values), ...(source ? { source } : {}), ...(target ? { target } : {}) });
       const address = server.address() as { port: number };
-      process.stdout.write(`${JSON.stringify({ event: 'listening', host: name, pid: process.pid, port: address.port })}\n`);
+      process.stderr.write(`${JSON.stringify({ event: 'listening', host: name, pid: process.pid, port: address.port })}\n`);
       return new Promise<number>(() => {}); // serves until the process is killed or swapped
     },
   },

@@ -104,8 +104,8 @@ export function startProxy(env: Record<string, string> = {}, wrapper: string[] =
 
 /** The OpenWhisk Node.js runtime emulator, as `nodego emulate openwhisk`. */
 export function startNodeRuntime(env: Record<string, string> = {}): Promise<ActionContainer> {
-  return ActionContainer.start(hostNode, [path.join(repoRoot, 'dist', 'cli', 'main.js'), 'emulate', 'openwhisk', '--port', '0'], env, (out) => {
-    const m = /"port":(\d+)/.exec(out);
+  return ActionContainer.start(hostNode, [path.join(repoRoot, 'dist', 'cli', 'main.js'), 'emulate', 'openwhisk', '--port', '0'], env, (_out, err) => {
+    const m = /"port":(\d+)/.exec(err); // on stderr: the runtime's stdout carries only the action's logs
     return m ? Number(m[1]) : undefined;
   });
 }

@@ -1,26 +1,38 @@
 // A local stand-in for the OpenWhisk Node.js runtime, which ships as a
 // container image (apache/openwhisk-runtime-nodejs, core/nodejsActionBase),
-// not on npm. It copies the behaviours an action can observe:
-// - one server on PORT (8080), bodies parsed as JSON up to 48mb into req.body
-//   (as express.json does); a body that does not parse, is too large, or a
-//   route other than POST /init and POST /run: 500 {"error":"Bad request."};
+// not on npm. It copies nodejs20Action@1.23.0 in what an action or a client
+// can observe:
+// - one server on PORT (8080), answering as Express does (X-Powered-By,
+//   a weak ETag, JSON with charset=utf-8); bodies parsed as express.json
+//   does (application/json only, objects and arrays only, up to 48mb; any
+//   other type leaves an empty body); routes matched on the path, with or
+//   without a trailing slash and whatever the query; a body that does not
+//   parse (the runtime logs "undefined" then), or any other route: 500
+//   {"error":"Bad request."};
 // - /init once: value.main and value.code must be strings (else 403
 //   "Missing main/no code to execute."); value.env is exported to process.env
 //   first (strings as they are, null as "", objects as JSON); binary code is a
 //   base64 zip unpacked into a fresh directory, which becomes the cwd, and
-//   the module is require()d there (package.json "main" or index.js; main
-//   "file.fn" names a file); plain code is evaluated; the export named by
-//   main must be a function; success is 200 {"OK":true}, failure 502
+//   the module is require()d there (package.json "main" or index.js); main
+//   "file.fn" (split at the first dot: "index.handlers.greet") names a file
+//   and a property path; plain code is evaluated; the export named by main
+//   must be a function; success is 200 {"OK":true}, failure 502
 //   "Initialization has failed due to: ..." with the end-of-activation
 //   markers; a second /init is 403 "Cannot initialize the action more than
 //   once.";
 // - /run: 403 "System not initialized." before /init; each string property
-//   but value becomes __OW_<NAME>; value must be an object; the result must
-//   be an object (else 502 "The action did not return a dictionary."); a
-//   throw is 502 "An error has occurred: ..."; every activation ends with
-//   XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX on stdout and on stderr.
-// It differs in unpacking zips in-process (yauzl, modes kept) rather than with
-// the unzip command, and in not supporting tar.gz actions.
+//   but value becomes __OW_<NAME>; value must be an object (else 403); the
+//   result must be an object (else 502 "The action did not return a
+//   dictionary."); a throw is 502 "An error has occurred: ..." and stops the
+//   container, a rejected promise is 200 {"error": ...} (the error
+//   serialized) and goes on; one activation at a time (403 "System not ready,
+//   status is running.") unless __OW_ALLOW_CONCURRENT=true; every activation
+//   ends with XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX on stdout and on stderr.
+// It differs in unpacking zips in-process (yauzl, modes kept) into the temp
+// directory rather than with the unzip command into the runtime's own
+// directory, in not supporting tar.gz actions, and in not having the
+// packages the runtime's image installs (openwhisk, redis, uuid, ...).
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
@@ -75,14 +87,15 @@ async function loadAction(message: { main: string; code: string; binary?: boolea
   if (message.binary) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ow-action-${process.pid}-`));
     await unzipTo(Buffer.from(message.code, 'base64'), dir);
-    const parts = message.main.split('.');
-    const [file, fn] = parts.length > 1 ? [parts.slice(0, -1).join('.'), parts.at(-1)!] : [undefined, message.main];
+    // As the runtime's splitMainHandler: the file before the first dot, a property path after it.
+    const dot = message.main.indexOf('.');
+    const [file, fn] = dot < 0 ? [undefined, message.main] : [message.main.slice(0, dot), message.main.slice(dot + 1)];
     process.chdir(dir);
     if (file === undefined && !fs.existsSync('package.json') && !fs.existsSync('index.js')) {
       throw 'Zipped actions must contain either package.json or index.js at the root.';
     }
     const exported = require(file === undefined ? dir : path.join(dir, file)) as Record<string, unknown>;
-    handler = exported[fn];
+    handler = fn.split('.').reduce<unknown>((o, key) => (o === null || o === undefined ? undefined : (o as Record<string, unknown>)[key]), exported);
   } else {
     const module = { exports: {} as Record<string, unknown> };
     handler = new Function('module', 'exports', 'require', `${message.code}\ntry { return ${message.main} } catch (e) { return module.exports.${message.main} }`)(
@@ -93,6 +106,18 @@ async function loadAction(message: { main: string; code: string; binary?: boolea
   }
   if (typeof handler !== 'function') throw `Action entrypoint '${message.main}' is not a function.`;
   return handler as Main;
+}
+
+/** Express's default ETag for a body: weak, its length and a SHA-1. */
+function expressETag(text: string): string {
+  const bytes = Buffer.byteLength(text);
+  return `W/"${bytes.toString(16)}-${createHash('sha1').update(text, 'utf8').digest('base64').substring(0, 27)}"`;
+}
+
+/** What serialize-error (which the runtime uses) makes of a rejection. */
+function serializeError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  return { name: error.name, message: error.message, stack: error.stack };
 }
 
 export function startOpenWhiskNodeRuntime(port = Number(process.env.PORT) || 8080): Promise<OpenWhiskNodeRuntime> {
@@ -141,7 +166,14 @@ export function startOpenWhiskNodeRuntime(port = Number(process.env.PORT) || 808
     const concurrent = process.env.__OW_ALLOW_CONCURRENT === 'true';
     if (!concurrent) status = 'running';
     try {
-      let result = await main(body.value);
+      let result: unknown;
+      const returned = main(body.value); // a throw here is the action failing
+      try {
+        result = await returned;
+      } catch (rejected) {
+        // A rejected promise is the action's answer: {error: ...}, and the container goes on.
+        result = { error: rejected ? serializeError(rejected) : {} };
+      }
       if (result === undefined) result = {};
       markers();
       if (!concurrent) status = 'ready';
@@ -158,7 +190,14 @@ export function startOpenWhiskNodeRuntime(port = Number(process.env.PORT) || 808
   const server = http.createServer((req, res) => {
     const send = (reply: Reply) => {
       const text = JSON.stringify(reply.body);
-      res.writeHead(reply.code, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) }).end(text);
+      res
+        .writeHead(reply.code, {
+          'X-Powered-By': 'Express',
+          'Content-Type': 'application/json; charset=utf-8',
+          'Content-Length': Buffer.byteLength(text),
+          ETag: expressETag(text),
+        })
+        .end(text);
     };
     const chunks: Buffer[] = [];
     let size = 0;
@@ -175,11 +214,14 @@ export function startOpenWhiskNodeRuntime(port = Number(process.env.PORT) || 808
         const json = /^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '');
         body = json && chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
         if (body === null || typeof body !== 'object') throw new Error('not an object');
-      } catch {
+      } catch (err) {
+        console.log((err as { stackTrace?: unknown }).stackTrace); // the runtime's own log line: "undefined"
         return send({ code: 500, body: { error: 'Bad request.' } });
       }
       (req as http.IncomingMessage & { body?: unknown }).body = body; // as express.json leaves it
-      const route = req.method === 'POST' && (req.url === '/init' ? init : req.url === '/run' ? run : undefined);
+      // Express routes the path, with or without a trailing slash, whatever the query.
+      const pathname = new URL(req.url ?? '/', 'http://x').pathname.replace(/(.)\/$/, '$1');
+      const route = req.method === 'POST' && (pathname === '/init' ? init : pathname === '/run' ? run : undefined);
       if (!route) return send({ code: 500, body: { error: 'Bad request.' } });
       route(body).then(send, (err) => send({ code: 500, body: { error: `Internal error. ${err}` } }));
     });

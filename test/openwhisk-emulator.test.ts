@@ -1,0 +1,80 @@
+// `nodego emulate openwhisk` copies the real Node.js runtime
+// (nodejs20Action@1.23.0) for Node.js actions: each difference once found
+// between the two, checked here.
+import * as http from 'node:http';
+import * as yazl from 'yazl';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startNodeRuntime, type ActionContainer } from './helpers/openwhisk.js';
+
+let c: ActionContainer | undefined;
+afterEach(async () => {
+  await c?.stop();
+  c = undefined;
+});
+
+function send(method: string, route: string, body: string, type = 'application/json'): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: c!.port, method, path: route, agent: false, headers: { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+const init = (code: string, main = 'main', binary = false) => send('POST', '/init', JSON.stringify({ value: { main, code, binary } }));
+
+function zipOf(files: Record<string, string>): Promise<string> {
+  const zip = new yazl.ZipFile();
+  for (const [name, text] of Object.entries(files)) zip.addBuffer(Buffer.from(text), name);
+  zip.end();
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    zip.outputStream.on('data', (d: Buffer) => chunks.push(d)).on('end', () => resolve(Buffer.concat(chunks).toString('base64')));
+  });
+}
+
+describe('the OpenWhisk Node.js runtime stand-in', () => {
+  it('answers as Express does, and writes nothing of its own to stdout', async () => {
+    c = await startNodeRuntime();
+    const r = await init('function main() { return {}; }');
+    expect(r.status).toBe(200);
+    expect(r.headers['x-powered-by']).toBe('Express');
+    expect(r.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(r.headers.etag).toMatch(/^W\/"b-[\w+/]{27}"$/);
+    expect(c.stdout).toBe('');
+  });
+
+  it('parses only JSON objects sent as JSON: a form-typed /init has no main; "x", 5 and null are bad requests, logged as the runtime logs them', async () => {
+    c = await startNodeRuntime();
+    expect(await send('POST', '/init', 'value=1', 'application/x-www-form-urlencoded')).toMatchObject({ status: 403, body: '{"error":"Missing main/no code to execute."}' });
+    for (const body of ['"x"', '5', 'null']) expect(await send('POST', '/run', body)).toMatchObject({ status: 500, body: '{"error":"Bad request."}' });
+    expect(c.stdout.split('\n').filter((l) => l === 'undefined')).toHaveLength(3);
+  });
+
+  it('routes /run/ and /run?x=1 as Express does', async () => {
+    c = await startNodeRuntime();
+    await init('function main(p) { return p; }');
+    expect(await send('POST', '/run/', '{"value":{"a":1}}')).toMatchObject({ status: 200, body: '{"a":1}' });
+    expect(await send('POST', '/run?x=1', '{"value":{"b":2}}')).toMatchObject({ status: 200, body: '{"b":2}' });
+  });
+
+  it('a rejected promise is the answer {"error": ...} and the container goes on; a throw stops it', async () => {
+    c = await startNodeRuntime();
+    await init('function main(p) { if (p.throw) throw new Error("thrown"); if (p.reject) return Promise.reject(new Error("rejected")); return { ok: true }; }');
+    const rejected = await send('POST', '/run', '{"value":{"reject":true}}');
+    expect(rejected.status).toBe(200);
+    expect(JSON.parse(rejected.body).error).toMatchObject({ name: 'Error', message: 'rejected' });
+    expect(await send('POST', '/run', '{"value":{}}')).toMatchObject({ status: 200, body: '{"ok":true}' });
+    expect(await send('POST', '/run', '{"value":{"throw":true}}')).toMatchObject({ status: 502, body: '{"error":"An error has occurred: Error: thrown"}' });
+    expect(await send('POST', '/run', '{"value":{}}')).toMatchObject({ status: 403, body: '{"error":"System not ready, status is stopped."}' });
+  });
+
+  it('splits main at the first dot: index.handlers.greet is a property path in index.js', async () => {
+    c = await startNodeRuntime();
+    const code = await zipOf({ 'index.js': 'exports.handlers = { greet: (p) => ({ greeting: "Hello, " + p.name }) };' });
+    expect((await init(code, 'index.handlers.greet', true)).status).toBe(200);
+    expect(await send('POST', '/run', '{"value":{"name":"Dot"}}')).toMatchObject({ status: 200, body: '{"greeting":"Hello, Dot"}' });
+  });
+});
