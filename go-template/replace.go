@@ -15,7 +15,8 @@ import (
 
 // ReplaceOptions says what Replace execs and what the new binary owes.
 type ReplaceOptions struct {
-	// Binary is the program to become; CheckExecutable must accept it.
+	// Binary is the program to become; CheckExecutable and CheckReceiver
+	// must accept it.
 	Binary string
 	// Args follow argv[0] (which is Binary).
 	Args []string
@@ -39,6 +40,11 @@ var ErrReplacing = errors.New("nodego: a replacement is already under way")
 // answered r with a 502 itself and the error says so (ErrAnswered).
 func (s *Server) Replace(w http.ResponseWriter, r *http.Request, opts ReplaceOptions) error {
 	if err := handoff.CheckExecutable(opts.Binary); err != nil {
+		return err
+	}
+	// The new binary answers the request being served, and adopts every
+	// connection: it must be built on nodego's runtime.
+	if err := handoff.CheckReceiver(opts.Binary); err != nil {
 		return err
 	}
 	if opts.Replay == nil {

@@ -83,6 +83,18 @@ z.close()`,
   }
 });
 
+describe('OpenWhisk proxy: binaries it cannot become', () => {
+  it('refuses a Go binary not built on nodego, and one linked dynamically, before the exec; it keeps serving', async () => {
+    c = await startProxy({ TMPDIR: tempDir() });
+    const notNodego = await c.post('/init', initBinary(bin('systemd-target')));
+    expect([notNodego.status, (notNodego.json as { error: string }).error]).toEqual([502, expect.stringMatching(/is not built on nodego's Go runtime, so it cannot answer the request/)]);
+    const dynamic = await c.post('/init', initBinary(bin('probe-cgo')));
+    expect([dynamic.status, (dynamic.json as { error: string }).error]).toEqual([502, expect.stringMatching(/is a Go program linked dynamically \(cgo\).*CGO_ENABLED=0/)]);
+    expect((await c.post('/init', initBinary(bin('ow-hello')))).status).toBe(200);
+    expect((await c.post('/run', { value: { name: 'Still' } })).json).toEqual({ greetings: 'Hello, Still' });
+  });
+});
+
 describe('OpenWhisk proxy: /init one at a time', () => {
   const concurrent = async (n: number) => {
     const payload = JSON.stringify(initBinary(bin('ow-hello')));

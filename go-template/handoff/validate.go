@@ -2,6 +2,7 @@ package handoff
 
 import (
 	"bytes"
+	"debug/buildinfo"
 	"debug/elf"
 	"encoding/binary"
 	"fmt"
@@ -24,6 +25,8 @@ const (
 	CodeWrongOS       = "NODEGO_E_WRONG_OS"
 	CodeBadFormat     = "NODEGO_E_BAD_FORMAT"
 	CodeInterpreter   = "NODEGO_E_INTERPRETER"
+	CodeDynamic       = "NODEGO_E_DYNAMIC"
+	CodeReceiver      = "NODEGO_E_RECEIVER"
 )
 
 // BinaryError says why execve would not run a binary here, and what to do.
@@ -202,6 +205,30 @@ func checkELF(f *os.File, path string, size int64, build string) error {
 		if _, err := os.Stat(loader); err != nil {
 			return refuse(CodeInterpreter, path, "build it static with CGO_ENABLED=0", "%s is dynamically linked against %s, which is not here", path, loader)
 		}
+		if _, err := buildinfo.Read(f); err == nil {
+			return refuse(CodeDynamic, path, "build it static with CGO_ENABLED=0", "%s is a Go program linked dynamically (cgo), against %s: the libraries it needs may not be those of the platform", path, loader)
+		}
 	}
 	return nil
+}
+
+// NodegoModule is the module of nodego's Go runtime.
+const NodegoModule = "github.com/nodego/nodego"
+
+// CheckReceiver says whether path can be handed connections and a request
+// to answer: a Go program built on nodego's runtime (its build information
+// names the module). Any other program can take listeners alone.
+func CheckReceiver(path string) error {
+	info, err := buildinfo.ReadFile(path)
+	if err == nil {
+		if info.Main.Path == NodegoModule {
+			return nil
+		}
+		for _, dep := range info.Deps {
+			if dep.Path == NodegoModule {
+				return nil
+			}
+		}
+	}
+	return refuse(CodeReceiver, path, "serve it with github.com/nodego/nodego", "%s is not built on nodego's Go runtime, so it cannot answer the request that asked for the replacement", path)
 }

@@ -122,3 +122,21 @@ func TestBinaryCases(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckReceiverAndDynamicGo(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Skip(err)
+	}
+	// This test binary is built from the nodego module itself.
+	if err := CheckReceiver(exe); err != nil {
+		t.Errorf("a binary of the nodego module: %v", err)
+	}
+	dir := t.TempDir()
+	script := filepath.Join(dir, "script")
+	os.WriteFile(script, []byte("#!/bin/sh\n"), 0o755)
+	var be *BinaryError
+	if err := CheckReceiver(script); !errors.As(err, &be) || be.Code != CodeReceiver {
+		t.Errorf("a script: %v, want %s", err, CodeReceiver)
+	}
+}
