@@ -56,31 +56,26 @@ func (f *requestFraming) observe(p []byte) {
 		case phaseHead:
 			p = f.head(p)
 		case phaseBody:
-			n := int64(len(p))
-			if n > f.remaining {
-				n = f.remaining
-			}
-			f.remaining -= n
-			p = p[n:]
-			if f.remaining == 0 {
+			if p = f.counted(p); f.remaining == 0 {
 				f.endRequest()
 			}
 		case phaseChunkSize, phaseTrailer:
 			p = f.line(p)
 		case phaseChunkData:
-			n := int64(len(p))
-			if n > f.remaining {
-				n = f.remaining
-			}
-			f.remaining -= n
-			p = p[n:]
-			if f.remaining == 0 {
+			if p = f.counted(p); f.remaining == 0 {
 				f.phase = phaseChunkSize
 			}
 		case phaseUnframable:
 			return
 		}
 	}
+}
+
+// counted takes the body bytes still to come from p, and returns the rest.
+func (f *requestFraming) counted(p []byte) []byte {
+	n := min(int64(len(p)), f.remaining)
+	f.remaining -= n
+	return p[n:]
 }
 
 // head takes bytes of a request head; a blank line ends it. A head that

@@ -6,24 +6,20 @@ import * as fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bin } from './helpers/binaries.js';
 import { startProxy, type ActionContainer } from './helpers/openwhisk.js';
-import { RawClient, rawPost } from './helpers/raw-http.js';
+import { rawClients, rawPost } from './helpers/raw-http.js';
 
 const initBinary = (name: string) => ({ value: { binary: true, code: fs.readFileSync(bin(name)).toString('base64') } });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const settled = <T>(p: Promise<T>) => Promise.race([p.then(() => true), sleep(0).then(() => false)]);
 
 let c: ActionContainer | undefined;
-const raws: RawClient[] = [];
+const raws = rawClients();
 afterEach(async () => {
-  for (const r of raws.splice(0)) r.close();
+  raws.closeAll();
   await c?.stop();
   c = undefined;
 });
-const raw = async (port: number) => {
-  const r = await RawClient.connect(port);
-  raws.push(r);
-  return r;
-};
+const raw = (port: number) => raws.connect(port);
 
 describe('re-init with clients in the middle of a request', () => {
   it('a half-sent head travels with its connection: /init does not wait for it, and the new binary answers it', async () => {

@@ -3,20 +3,16 @@
 // closed, and serving goes on when the process runs out of fds.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProxy, type ActionContainer } from './helpers/openwhisk.js';
-import { RawClient, rawPost } from './helpers/raw-http.js';
+import { rawClients, rawPost, type RawClient } from './helpers/raw-http.js';
 
 let c: ActionContainer | undefined;
-const raws: RawClient[] = [];
+const raws = rawClients();
 afterEach(async () => {
-  for (const r of raws.splice(0)) r.close();
+  raws.closeAll();
   await c?.stop();
   c = undefined;
 });
-const raw = async (port: number) => {
-  const r = await RawClient.connect(port);
-  raws.push(r);
-  return r;
-};
+const raw = (port: number) => raws.connect(port);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function closedWithin(r: RawClient, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;

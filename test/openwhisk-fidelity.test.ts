@@ -83,7 +83,7 @@ describe('concurrency on the Node.js runtime', () => {
   const slowGo = () => ({ value: { main: 'slow', binary: true, code: nodeActionZip() } });
   for (const allowed of [false, true]) {
     it(`${allowed ? 'with' : 'without'} __OW_ALLOW_CONCURRENT: the same statuses as a Node.js action`, async () => {
-      const env = allowed ? { __OW_ALLOW_CONCURRENT: 'true' } : {};
+      const env: Record<string, string> = allowed ? { __OW_ALLOW_CONCURRENT: 'true' } : {};
       const node = await startNodeRuntime(env);
       const go = await startNodeRuntime(env);
       containers.push(node, go);

@@ -5,12 +5,12 @@ import * as crypto from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bin } from './helpers/binaries.js';
 import { startHost, type HostProcess } from './helpers/host.js';
-import { RawClient } from './helpers/raw-http.js';
+import { rawClients, type RawClient } from './helpers/raw-http.js';
 
 let host: HostProcess | undefined;
-const raws: RawClient[] = [];
+const raws = rawClients();
 afterEach(async () => {
-  for (const r of raws.splice(0)) r.close();
+  raws.closeAll();
   await host?.kill();
   host = undefined;
 });
@@ -19,9 +19,7 @@ async function edgeHost(env: Record<string, string> = {}): Promise<RawClient> {
   host = startHost('edge-host.js', { PROBE_BINARY: bin('probe'), ...env });
   const listening = await host.waitForEvent('listening');
   const port = (listening.addresses as Array<{ port: number }>)[0]!.port;
-  const client = await RawClient.connect(port);
-  raws.push(client);
-  return client;
+  return raws.connect(port);
 }
 
 interface GoEcho {

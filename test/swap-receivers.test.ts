@@ -7,12 +7,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bin } from './helpers/binaries.js';
 import { startHost, type HostProcess } from './helpers/host.js';
 import { eventually, request } from './helpers/http-client.js';
-import { RawClient } from './helpers/raw-http.js';
+import { rawClients } from './helpers/raw-http.js';
 
 let host: HostProcess | undefined;
-const raws: RawClient[] = [];
+const raws = rawClients();
 afterEach(async () => {
-  for (const r of raws.splice(0)) r.close();
+  raws.closeAll();
   await host?.kill();
   host = undefined;
 });
@@ -22,8 +22,7 @@ describe('a receiver not built on nodego (plain socket activation)', () => {
   it('gets the listeners; idle keep-alive connections are closed, not left hanging', async () => {
     host = startHost('plain-host.js');
     const port = portOf(await host.waitForEvent('listening'));
-    const idle = await RawClient.connect(port);
-    raws.push(idle);
+    const idle = await raws.connect(port);
     idle.write('GET /before HTTP/1.1\r\nHost: t\r\n\r\n');
     expect((await idle.read()).body).toBe(`node ${host.pid} GET /before`);
     host.send({ cmd: 'swap', binary: bin('systemd-target') });

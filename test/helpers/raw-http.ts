@@ -101,3 +101,18 @@ export class RawClient {
 export function rawPost(route: string, body: string): string {
   return `POST ${route} HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 }
+
+/** The raw clients a test file opens, closed after each test (call closeAll in afterEach). */
+export function rawClients(): { connect(port: number): Promise<RawClient>; closeAll(): void } {
+  const open: RawClient[] = [];
+  return {
+    async connect(port) {
+      const client = await RawClient.connect(port);
+      open.push(client);
+      return client;
+    },
+    closeAll() {
+      for (const c of open.splice(0)) c.close();
+    },
+  };
+}
