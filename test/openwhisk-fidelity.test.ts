@@ -78,6 +78,19 @@ describe('a Go action answers as a Node.js action on the Node.js runtime', () =>
   });
 });
 
+describe('an /init whose main is no function', () => {
+  it('fails as it fails for a Node.js action: 502, end markers, then every /run refused', async () => {
+    const [node, go] = await both();
+    const nodeInit = await ask(node, 'POST', '/init', JSON.stringify({ value: { ...nodeEcho.value, main: 'other' } }));
+    const goInit = await ask(go, 'POST', '/init', JSON.stringify({ value: { ...goEcho().value, main: 'other' } }));
+    expect(goInit).toEqual(nodeInit);
+    expect(nodeInit).toMatchObject({ status: 502, body: `{"error":"Initialization has failed due to: Action entrypoint 'other' is not a function."}`, markers: [1, 1] });
+    const want = await ask(node, 'POST', '/run', '{"value":{}}');
+    expect(await ask(go, 'POST', '/run', '{"value":{}}')).toEqual(want);
+    expect(want).toMatchObject({ status: 403, body: '{"error":"System not initialized."}' });
+  });
+});
+
 describe('concurrency on the Node.js runtime', () => {
   const slowNode = { value: { main: 'main', code: 'function main() { return new Promise((r) => setTimeout(() => r({ ok: true }), 300)); }' } };
   const slowGo = () => ({ value: { main: 'slow', binary: true, code: nodeActionZip() } });
