@@ -42,11 +42,6 @@ func (s *Server) Replace(w http.ResponseWriter, r *http.Request, opts ReplaceOpt
 	if err := handoff.CheckExecutable(opts.Binary); err != nil {
 		return err
 	}
-	// The new binary answers the request being served, and adopts every
-	// connection: it must be built on nodego's runtime.
-	if err := handoff.CheckReceiver(opts.Binary); err != nil {
-		return err
-	}
 	if opts.Replay == nil {
 		return errors.New("nodego: Replace needs the request to replay")
 	}
@@ -54,6 +49,11 @@ func (s *Server) Replace(w http.ResponseWriter, r *http.Request, opts ReplaceOpt
 	hijacker, canHijack := w.(http.Hijacker)
 	if current == nil || current.tracked() == nil || !canHijack || s.reg == nil {
 		return errors.New("nodego: Replace works only inside a handler served by nodego.Server")
+	}
+	// The new binary answers the request being served, and adopts every
+	// connection: it must be built on nodego's runtime.
+	if err := handoff.CheckReceiver(opts.Binary); err != nil {
+		return err
 	}
 	s.mu.Lock()
 	if s.replacing {

@@ -50,6 +50,8 @@ describe('the OpenWhisk Node.js runtime stand-in', () => {
     c = await startNodeRuntime();
     expect(await send('POST', '/init', 'value=1', 'application/x-www-form-urlencoded')).toMatchObject({ status: 403, body: '{"error":"Missing main/no code to execute."}' });
     for (const body of ['"x"', '5', 'null']) expect(await send('POST', '/run', body)).toMatchObject({ status: 500, body: '{"error":"Bad request."}' });
+    const deadline = Date.now() + 2_000; // the log lines follow the answers
+    while (c.stdout.split('\n').filter((l) => l === 'undefined').length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(c.stdout.split('\n').filter((l) => l === 'undefined')).toHaveLength(3);
   });
 
