@@ -227,3 +227,50 @@ export async function reinitUnderLoad(reinits, seconds) {
     kill(proc);
   }
 }
+
+/**
+ * The OpenWhisk Node.js runtime (nodego's stand-in, which copies it): /init
+ * of a Node.js action against /init of the same action in Go, packaged by
+ * `nodego package --target openwhisk` (the swap happens during that /init),
+ * each followed by one /run.
+ */
+export async function prepareNodeRuntimeActions() {
+  const dir = bin('ow-node-runtime');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, 'go', 'bin'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'go', 'index.js'), "module.exports = require('nodego').start();\n");
+  fs.writeFileSync(path.join(dir, 'go', 'package.json'), JSON.stringify({ name: 'go-action', version: '1.0.0', main: 'index.js' }));
+  fs.copyFileSync(bin('owhello'), path.join(dir, 'go', 'bin', 'function'));
+  fs.chmodSync(path.join(dir, 'go', 'bin', 'function'), 0o755);
+  const cli = path.join(root, 'dist', 'cli', 'main.js');
+  const { execFileSync } = await import('node:child_process');
+  execFileSync(process.execPath, [cli, 'package', path.join(dir, 'go'), '--target', 'openwhisk', '--arch', process.arch === 'arm64' ? 'arm64' : 'amd64', '--out', path.join(dir, 'go.zip')], { stdio: 'ignore' });
+  const yazl = (await import('yazl')).default;
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(Buffer.from('exports.main = (params) => ({ greetings: "Hello, " + params.name });\n'), 'index.js');
+  zip.end();
+  const chunks = [];
+  for await (const c of zip.outputStream) chunks.push(c);
+  fs.writeFileSync(path.join(dir, 'node.zip'), Buffer.concat(chunks));
+}
+
+export const NODE_RUNTIME_ACTIONS = ['node', 'go'];
+
+/** One launch of the runtime, /init with the action's zip, one /run: the ms of each. */
+export async function nodeRuntimeInit(kind) {
+  const port = await freePort();
+  const proc = pinned(0, process.execPath, [path.join(root, 'dist', 'cli', 'main.js'), 'emulate', 'openwhisk', '--port', String(port)], { stdio: 'ignore' });
+  try {
+    await firstAnswerPost(port);
+    const code = fs.readFileSync(bin(`ow-node-runtime/${kind}.zip`)).toString('base64');
+    const t0 = performance.now();
+    const init = await post(port, '/init', JSON.stringify({ value: { binary: true, main: 'main', code } }));
+    const t1 = performance.now();
+    const run = await post(port, '/run', '{"value":{"name":"Mike"}}');
+    const t2 = performance.now();
+    if (!init.startsWith('HTTP/1.1 200') || !run.includes('Hello, Mike')) throw new Error(`${kind} action: ${init.split('\r\n')[0]} ${run.slice(-80)}`);
+    return { initMs: t1 - t0, initToRunMs: t2 - t0 };
+  } finally {
+    kill(proc);
+  }
+}

@@ -58,6 +58,16 @@ export function summarize(results) {
   ratios.coldPreloadVsNative = coldRatio('nodego-preload', 'go-native');
   ratios.coldFastVsPureNode = coldRatio('nodego-fast', 'node-ff');
   ratios.coldFastVsNative = coldRatio('nodego-fast', 'go-native');
+  const nr = results.nodeRuntime;
+  const nodeRuntime = nr
+    ? {
+        nodeInit: stat(nr.node.map((x) => x.initMs)),
+        goInit: stat(nr.go.map((x) => x.initMs)),
+        nodeInitToRun: stat(nr.node.map((x) => x.initToRunMs)),
+        goInitToRun: stat(nr.go.map((x) => x.initToRunMs)),
+      }
+    : undefined;
+  ratios.nodeRuntimeInit = nodeRuntime ? nodeRuntime.goInit.median / nodeRuntime.nodeInit.median : undefined;
   const reinit = {
     failures: (results.reinit ?? []).reduce((n, x) => n + x.failures, 0),
     requests: (results.reinit ?? []).reduce((n, x) => n + x.requests, 0),
@@ -79,9 +89,10 @@ export function summarize(results) {
     ['the Node proxy at least 5x nodego\'s CPU per request', ratios.cpuProxyVsPlain >= 5, `${fmt(ratios.cpuProxyVsPlain, 2)}x`, `bench/hosts/proxy.js is a lean proxy (node:http to a keep-alive agent, no framework): ${fmt(by['node-proxy'].cpuUs.median, 1)} against ${fmt(by['nodego-plain'].cpuUs.median, 1)} µs per request, with a spread of ${fmt(wide('node-proxy', 'cpuUs') * 100)}% across rounds; a proxy behind the Functions Framework costs more`],
     ['preload cold start <= 0.5x a pure Node function under the framework', ratios.coldPreloadVsPureNode <= 0.5, `${fmt(ratios.coldPreloadVsPureNode, 3)}x`, 'node itself, and the framework\'s options module, start before the swap; the Go runtime after it'],
     ['fast start cold start <= 0.1x a pure Node function, and within 1.5x the Go binary started directly', ratios.coldFastVsPureNode <= 0.1 && ratios.coldFastVsNative <= 1.5, `${fmt(ratios.coldFastVsPureNode, 3)}x pure Node, ${fmt(ratios.coldFastVsNative, 2)}x native`, 'bash and sh start before the Go binary'],
+    ['/init of a Go action on the Node.js runtime <= 2x a Node.js action\'s', ratios.nodeRuntimeInit <= 2, `${fmt(ratios.nodeRuntimeInit, 2)}x`, 'the Go action\'s zip is larger (the binary and nodego\'s runtime parts), its /init loads nodego and swaps, and Go answers the replayed /init'],
     ['zero failed requests during re-inits under load', reinit.failures === 0 && reinit.requests > 0, `${reinit.failures} of ${reinit.requests} over ${reinit.reinits} re-inits`, 'see the failing run'],
   ].map(([target, met, measured, why]) => ({ target, met, measured, ...(met ? {} : { why }) }));
-  return { by, swap, ratios, ow, reinit, cold, targets };
+  return { by, swap, ratios, ow, nodeRuntime, reinit, cold, targets };
 }
 
 function markdown(results, s) {
@@ -160,6 +171,16 @@ ${(results.coldStartLabels ?? []).map(({ id, label }) => `| ${label} | ${spread(
 The self-replacing OpenWhisk proxy, re-initialised with a new binary ${results.reinit?.[0] ? 'again and again' : ''} while 16
 keep-alive connections send \`/run\` back to back: **${s.reinit.failures}** failed of ${s.reinit.requests} requests, over
 ${s.reinit.reinits} re-inits.
+
+## OpenWhisk Node.js runtime: \`/init\` of a Node.js action and of a Go action
+
+The runtime's stand-in (\`nodego emulate openwhisk\`) started fresh each time, then \`/init\` with the action's zip and
+one \`/run\`: a Node.js action (\`index.js\`), and the same action in Go packaged by \`nodego package --target openwhisk\`.
+
+| action | /init ms | /init to the first /run answered, ms |
+|---|---|---|
+| Node.js | ${spread(s.nodeRuntime?.nodeInit, 1)} | ${spread(s.nodeRuntime?.nodeInitToRun, 1)} |
+| Go (nodego) | ${spread(s.nodeRuntime?.goInit, 1)} | ${spread(s.nodeRuntime?.goInitToRun, 1)} |
 
 ## OpenWhisk: \`/init\` to the first \`/run\`
 

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { COLD_STARTS, CONTENDERS, linkNodego, OPENWHISK_DESIGNS, openwhiskInitToRun, prepareFastStart, reinitUnderLoad } from './contenders.mjs';
+import { COLD_STARTS, CONTENDERS, linkNodego, NODE_RUNTIME_ACTIONS, nodeRuntimeInit, OPENWHISK_DESIGNS, openwhiskInitToRun, prepareFastStart, prepareNodeRuntimeActions, reinitUnderLoad } from './contenders.mjs';
 import { build, CONNECTIONS, firstAnswer, freePort, kill, loadgen, log, root, sleep, treeCpuMs, treeRssMiB } from './harness.mjs';
 import { writeReports } from './report.mjs';
 
@@ -96,12 +96,18 @@ async function main() {
     }
   }
   log(`cold starts (median ms): ${COLD_STARTS.map((c) => `${c.id} ${[...coldStarts[c.id]].sort((a, b) => a - b)[launches >> 1].toFixed(1)}`).join(', ')}`);
+  await prepareNodeRuntimeActions();
+  const nodeRuntime = { node: [], go: [] };
+  for (let i = 0; i < (QUICK ? 4 : 10); i++) {
+    for (const kind of shuffle(NODE_RUNTIME_ACTIONS)) nodeRuntime[kind].push(await nodeRuntimeInit(kind));
+  }
+  log(`Node.js runtime /init (ms): node ${nodeRuntime.node.map((x) => x.initMs.toFixed(1))}, go ${nodeRuntime.go.map((x) => x.initMs.toFixed(1))}`);
   const reinit = [];
   for (let round = 1; round <= REPEATS; round++) {
     reinit.push(await reinitUnderLoad(QUICK ? 4 : 8, QUICK ? 2 : 4));
     log(`re-init under load, round ${round}: ${JSON.stringify(reinit.at(-1))}`);
   }
-  const results = { versions: versions(), quick: QUICK, repeats: REPEATS, seconds: SECONDS, connections: CONNECTIONS, contenders: CONTENDERS.map(({ id, label }) => ({ id, label })), samples, openwhisk, reinit, coldStarts, coldStartLabels: COLD_STARTS.map(({ id, label }) => ({ id, label })) };
+  const results = { versions: versions(), quick: QUICK, repeats: REPEATS, seconds: SECONDS, connections: CONNECTIONS, contenders: CONTENDERS.map(({ id, label }) => ({ id, label })), samples, openwhisk, nodeRuntime, reinit, coldStarts, coldStartLabels: COLD_STARTS.map(({ id, label }) => ({ id, label })) };
   const written = writeReports(root, results);
   log(`wrote ${written.join(', ')}`);
 }
