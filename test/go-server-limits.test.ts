@@ -3,7 +3,7 @@
 // closed, and serving goes on when the process runs out of fds.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProxy, type ActionContainer } from './helpers/openwhisk.js';
-import { rawClients, rawPost, type RawClient } from './helpers/raw-http.js';
+import { rawClients, rawPost } from './helpers/raw-http.js';
 
 let c: ActionContainer | undefined;
 const raws = rawClients();
@@ -14,11 +14,6 @@ afterEach(async () => {
 });
 const raw = (port: number) => raws.connect(port);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function closedWithin(r: RawClient, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (!r.closed && Date.now() < deadline) await sleep(20);
-  return r.closed;
-}
 const headWith = (bytes: number) => `GET /run HTTP/1.1\r\nHost: t\r\nX-Big: ${'a'.repeat(bytes)}\r\n\r\n`;
 
 describe('the Go server\'s limits', () => {
@@ -27,7 +22,7 @@ describe('the Go server\'s limits', () => {
     const big = await raw(c.port);
     big.write(headWith(17 * 1024));
     expect((await big.read()).status).toBe(431);
-    expect(await closedWithin(big, 2_000)).toBe(true);
+    expect(await big.closedWithin(2_000)).toBe(true);
     const fits = await raw(c.port);
     fits.write(headWith(15 * 1024));
     expect((await fits.read()).status).not.toBe(431);
@@ -47,8 +42,8 @@ describe('the Go server\'s limits', () => {
     const idle = await raw(c.port);
     idle.write(rawPost('/run', '{}'));
     await idle.read();
-    expect(await closedWithin(half, 5_000)).toBe(true);
-    expect(await closedWithin(idle, 5_000)).toBe(true);
+    expect(await half.closedWithin(5_000)).toBe(true);
+    expect(await idle.closedWithin(5_000)).toBe(true);
   });
 
   it('closes a connection whose body does not arrive within the request timeout; others are served meanwhile', async () => {
@@ -61,7 +56,7 @@ describe('the Go server\'s limits', () => {
     let closed = false;
     try {
       await stalled.read(5_000); // a 4xx, or the close
-      closed = await closedWithin(stalled, 2_000);
+      closed = await stalled.closedWithin(2_000);
     } catch {
       closed = stalled.closed;
     }

@@ -92,6 +92,13 @@ export class RawClient {
     return { status: Number(statusLine!.split(' ')[1]), headers, body };
   }
 
+  /** Whether the server closes the connection within ms. */
+  async closedWithin(ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    while (!this.closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    return this.closed;
+  }
+
   close(): void {
     this.socket.destroy();
   }
