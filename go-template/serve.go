@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -26,7 +27,7 @@ import (
 type Server struct {
 	Handler http.Handler
 	// Addr is used when no listener was handed over; default ":$PORT", or
-	// ":8080" when PORT is unset.
+	// ":8080" when PORT is unset; "unix:/path" for a Unix socket.
 	Addr string
 	// ShutdownTimeout bounds the drain after SIGTERM or SIGINT; default DefaultTimeout.
 	ShutdownTimeout time.Duration
@@ -82,7 +83,11 @@ func (s *Server) listen() ([]handoff.Listener, []net.Conn, error) {
 		if addr == "" {
 			addr = DefaultAddr()
 		}
-		l, err := net.Listen("tcp", addr)
+		network := "tcp"
+		if path, ok := strings.CutPrefix(addr, "unix:"); ok {
+			network, addr = "unix", path // a Unix socket path (the Firebase emulator's PORT)
+		}
+		l, err := net.Listen(network, addr)
 		if err != nil {
 			return nil, nil, fmt.Errorf("nodego: no listener was handed over and %s is not free: %w", addr, err)
 		}

@@ -33,6 +33,7 @@ function client() {
 
 const runs = [
   { type: 'http', target: 'http', flags: [] },
+  { type: 'http', target: 'typed', flags: ['-declarative-type=typed'] },
   { type: 'cloudevent', target: 'cloudevent', flags: ['-validate-mapping=true'] },
   { type: 'legacyevent', target: 'legacyevent', flags: ['-validate-mapping=true'] },
   { type: 'http', target: 'concurrenthttp', flags: ['-validate-concurrency=true'] },

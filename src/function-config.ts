@@ -4,7 +4,8 @@
 //   "nodego": { "binary": "bin/function",          (relative to the directory)
 //               "host": "openwhisk-nodejs",        (what runs it, when not the Functions Framework)
 //               "target": "function",              (the Functions Framework target)
-//               "signatureType": "http" }          (http, cloudevent or event)
+//               "signatureType": "http",           (http, cloudevent or event)
+//               "firebase": true }                 (a Firebase codebase: build writes functions.yaml)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NodegoError } from './errors.js';
@@ -14,6 +15,7 @@ export interface FunctionConfig {
   host?: string;
   target?: string;
   signatureType?: string;
+  firebase?: boolean;
 }
 
 export interface PackageJson {
@@ -49,5 +51,6 @@ export function functionConfig(pkg: PackageJson | undefined): FunctionConfig {
     const value = (field as Record<string, unknown>)[key];
     if (typeof value === 'string') out[key] = value;
   }
+  if ((field as Record<string, unknown>).firebase === true) out.firebase = true;
   return out;
 }

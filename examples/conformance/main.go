@@ -1,6 +1,7 @@
 // conformance: the functions Google's Functions Framework conformance suite
 // calls. Each writes what it received to function_output.json in its working
-// directory, where the suite reads it; the concurrent ones take a second.
+// directory, where the suite reads it; the concurrent ones take a second;
+// the typed one answers what it got, as the suite's typed mode expects.
 package main
 
 import (
@@ -49,8 +50,16 @@ func writeLegacyEvent(ctx context.Context, data any) error {
 	return os.WriteFile(output, b, 0o644)
 }
 
+// typedAnswer is the typed mode's answer: the request, as "payload".
+type typedAnswer struct {
+	Payload any `json:"payload"`
+}
+
+func echoTyped(req any) (typedAnswer, error) { return typedAnswer{Payload: req}, nil }
+
 func init() {
 	functions.HTTP("http", writeHTTP)
+	functions.Typed("typed", echoTyped)
 	functions.CloudEvent("cloudevent", writeCloudEvent)
 	functions.Event("legacyevent", writeLegacyEvent)
 	functions.HTTP("concurrenthttp", func(w http.ResponseWriter, r *http.Request) { time.Sleep(time.Second) })

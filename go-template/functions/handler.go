@@ -7,11 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"os"
 	"reflect"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -50,10 +52,23 @@ func crash(w http.ResponseWriter, status string, code int, err error) {
 	io.WriteString(w, err.Error())
 }
 
-// clientError answers a request the framework cannot parse, as Express's
-// body parser does: the status, no X-Google-Status.
+// clientError answers a request the framework cannot parse as Express's
+// body parser and final handler do: the status, no X-Google-Status, an HTML
+// page with the error (its status text only in production).
 func clientError(w http.ResponseWriter, code int, err error) {
-	http.Error(w, err.Error(), code)
+	message := err.Error()
+	if os.Getenv("NODE_ENV") == "production" {
+		message = http.StatusText(code)
+	}
+	page := "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>" +
+		html.EscapeString(message) + "</pre>\n</body>\n</html>\n"
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(page)))
+	w.WriteHeader(code)
+	io.WriteString(w, page)
 }
 
 // readBody reads a body up to the framework's limit; a JSON body must parse.

@@ -185,8 +185,15 @@ func Serve() error {
 			return err
 		}
 	}
-	if received, _ := handoff.Received(); received != nil && received.Host == handoff.HostLegacyWorker {
-		h = legacyWorker(h)
+	srv := &nodego.Server{Addr: listenAddr(c.Port)}
+	if received, _ := handoff.Received(); received != nil {
+		switch received.Host {
+		case handoff.HostLegacyWorker:
+			h = legacyWorker(h)
+		case handoff.HostFirebaseTools:
+			h, srv.Logger = withEmulatorRoutes(h), emulatorLogger()
+		}
 	}
-	return (&nodego.Server{Handler: h, Addr: ":" + c.Port}).Serve()
+	srv.Handler = h
+	return srv.Serve()
 }

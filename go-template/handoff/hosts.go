@@ -14,10 +14,13 @@ const (
 	HostLegacyWorker = "legacy-worker"
 	// The standalone OpenWhisk Go proxy handing over to its next binary.
 	HostOpenWhiskProxy = "openwhisk-proxy"
+	// firebase-tools' Node processes: the functions emulator's runtime (PORT
+	// a Unix socket, GET /__/health) and the SDK's discovery server.
+	HostFirebaseTools = "firebase-tools"
 )
 
 // Hosts lists every host name, in the order of the vector file.
-var Hosts = []string{HostPlain, HostFunctionsFramework, HostOpenWhiskNodejs, HostLegacyWorker, HostOpenWhiskProxy}
+var Hosts = []string{HostPlain, HostFunctionsFramework, HostOpenWhiskNodejs, HostLegacyWorker, HostOpenWhiskProxy, HostFirebaseTools}
 
 // KnownHost reports whether name is one of Hosts.
 func KnownHost(name string) bool {

@@ -4,6 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { goArch } from '../arch.js';
 import { DEFAULT_BINARY } from '../binary.js';
+import { functionConfig, readPackageJson } from '../function-config.js';
+import { MANIFEST, writeFirebaseManifest } from './firebase-manifest.js';
 
 export interface BuildOptions {
   dir: string;
@@ -15,6 +17,8 @@ export interface BuildOptions {
   quiet?: boolean;
   /** With no Go toolchain here, keep a valid existing binary instead of failing. */
   ifGo?: boolean;
+  /** Skip a Firebase codebase's functions.yaml (a scratch build). */
+  noManifest?: boolean;
 }
 
 export interface BuildResult {
@@ -59,7 +63,11 @@ export function goBuild(options: BuildOptions): BuildResult {
           : 'the Go toolchain (`go`) is not on PATH: install Go 1.23 or newer',
     };
   }
-  return { ok: result.status === 0, binary, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  if (result.status !== 0 || options.noManifest || !functionConfig(readPackageJson(dir)).firebase) return { ok: result.status === 0, binary, output };
+  const manifest = writeFirebaseManifest(dir, binary, goarch, (out) => goBuild({ ...options, arch: goArch(), out, quiet: true, noManifest: true }));
+  if (!options.quiet && manifest.ok) process.stderr.write(`nodego build: wrote ${MANIFEST}\n`);
+  return { ok: manifest.ok, binary, output: manifest.ok ? output : `${output}${manifest.output}` };
 }
 
 function findUp(dir: string, name: string): string | undefined {

@@ -15,8 +15,10 @@ const frameworkVersion = '^5.0.5';
 interface Template {
   description: string;
   scripts: Record<string, string>;
-  /** The Functions Framework signature; none for OpenWhisk. */
+  /** The Functions Framework signature; none for OpenWhisk and Firebase. */
   signature?: 'http' | 'cloudevent' | 'event';
+  /** A Firebase project: firebase.json at dir, the function in dir/functions. */
+  firebase?: boolean;
 }
 
 const functionsFramework = (signature: 'http' | 'cloudevent' | 'event'): Template => ({
@@ -35,6 +37,16 @@ const TEMPLATES: Record<string, Template> = {
   http: functionsFramework('http'),
   cloudevent: functionsFramework('cloudevent'),
   event: functionsFramework('event'),
+  firebase: {
+    description: 'a Firebase project: an HTTP and a callable function in Go, tested under the real emulator',
+    firebase: true,
+    scripts: {
+      build: 'nodego build',
+      test: 'nodego build && go test ./... && firebase emulators:exec --only functions "node --test emulator.test.js"',
+      serve: 'nodego build && firebase emulators:start --only functions',
+      deploy: 'firebase deploy --only functions',
+    },
+  },
   openwhisk: {
     description: 'an OpenWhisk action for the Node.js kind',
     scripts: {
@@ -81,6 +93,40 @@ export interface InitOptions {
   template: string;
 }
 
+// What the Firebase emulator needs beside the function (it checks that
+// firebase-functions and firebase-admin are declared and installed, and
+// firebase-tools is the emulator): development only, never deployed.
+const FIREBASE_DEV_DEPENDENCIES = { 'firebase-admin': '^13.0.0', 'firebase-functions': '^7.0.0', 'firebase-tools': '^15.0.0' };
+
+function nodegoField(template: Template): Record<string, unknown> {
+  if (template.firebase) return { binary: 'bin/function', firebase: true };
+  if (template.signature) return { binary: 'bin/function', target: 'function', signatureType: template.signature };
+  return { binary: 'bin/function', host: 'openwhisk-nodejs' };
+}
+
+/** The Firebase project around the function: firebase.json, a demo project. */
+function firebaseProjectFiles(name: string): Record<string, string> {
+  const firebaseJson = {
+    functions: [
+      {
+        source: 'functions',
+        codebase: 'default',
+        runtime: 'nodejs22',
+        // bin/function is uploaded: the platform's build has no Go.
+        ignore: ['node_modules', '.git', 'firebase-debug.log', 'firebase-debug.*.log', '*.local'],
+        predeploy: ['npm --prefix "$RESOURCE_DIR" run build'],
+      },
+    ],
+    emulators: { functions: { port: 5001 }, ui: { enabled: false }, singleProjectMode: true },
+  };
+  return {
+    'firebase.json': JSON.stringify(firebaseJson, null, 2) + '\n',
+    // A demo- project runs the emulator offline; `firebase use --add` picks the real one to deploy.
+    '.firebaserc': JSON.stringify({ projects: { default: `demo-${name}` } }, null, 2) + '\n',
+    '.gitignore': 'firebase-debug.log\nfirebase-debug.*.log\n',
+  };
+}
+
 /** Writes the function; refuses to overwrite anything. Returns the files. */
 export function initFunction(options: InitOptions): string[] {
   const template = TEMPLATES[options.template];
@@ -99,15 +145,13 @@ export function initFunction(options: InitOptions): string[] {
       nodego: nodegoDependency(),
       ...(template.signature ? { [FRAMEWORK]: frameworkVersion } : {}),
     },
-    nodego: {
-      binary: 'bin/function',
-      ...(template.signature ? { target: 'function', signatureType: template.signature } : { host: 'openwhisk-nodejs' }),
-    },
+    ...(template.firebase ? { devDependencies: FIREBASE_DEV_DEPENDENCIES } : {}),
+    nodego: nodegoField(template),
   };
-  const files: Record<string, string> = {
+  const functionFiles: Record<string, string> = {
     'index.js': "// The host (Node.js) loads this module; nodego swaps the process into bin/function.\nmodule.exports = require('nodego').start();\n",
     'package.json': JSON.stringify(pkg, null, 2) + '\n',
-    '.gitignore': 'node_modules/\nbin/\n*.zip\nfunction_output.json\n',
+    '.gitignore': `node_modules/\nbin/\n*.zip\nfunction_output.json\n${template.firebase ? 'functions.yaml\n' : ''}`,
     // Without it, `gcloud functions deploy --source .` reads .gitignore and
     // leaves out bin/, the binary the platform runs (its build has no Go).
     ...(template.signature
@@ -128,12 +172,19 @@ export function initFunction(options: InitOptions): string[] {
         .replace(/^module .*$/m, `module ${name}`)
         .replace(/^replace github\.com\/nodego\/nodego => .*$/m, '// The runtime library comes with the npm package: nothing to fetch for it.\nreplace github.com/nodego/nodego => ./node_modules/nodego/go-template');
     }
-    files[file] = text;
+    functionFiles[file] = text;
   }
+  // A Firebase project keeps the function in functions/, as `firebase init` does.
+  const files: Record<string, string> = template.firebase
+    ? {
+        ...firebaseProjectFiles(name),
+        ...Object.fromEntries(Object.entries(functionFiles).map(([f, text]) => [path.join('functions', f), text])),
+      }
+    : functionFiles;
   if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) {
     throw new NodegoError('NODEGO_E_OPTIONS', `${dir} is a file`, 'choose a directory for the function');
   }
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(template.firebase ? path.join(dir, 'functions') : dir, { recursive: true });
   const existing = Object.keys(files).filter((f) => fs.existsSync(path.join(dir, f)));
   if (existing.length > 0) {
     throw new NodegoError('NODEGO_E_OPTIONS', `${dir} already has ${existing.join(', ')}`, 'choose an empty directory');

@@ -65,8 +65,11 @@ const COMMANDS: Command[] = [
     options: { template: ['name', `${templateNames().join(' | ')} (default http)`] },
     example: 'nodego init hello --template http',
     run(values, [dir = '.']) {
-      const files = initFunction({ dir, template: str(values.template) ?? 'http' });
-      const next = path.resolve(dir) === process.cwd() ? '' : `cd ${shellQuote(dir)} && `;
+      const template = str(values.template) ?? 'http';
+      const files = initFunction({ dir, template });
+      // A Firebase project's function, and its package.json, is in functions/.
+      const functionDir = template === 'firebase' ? path.join(dir, 'functions') : dir;
+      const next = path.resolve(functionDir) === process.cwd() ? '' : `cd ${shellQuote(functionDir)} && `;
       process.stdout.write(`nodego init: wrote ${files.join(', ')} in ${dir}\nnext: ${next}npm install && npm test\n`);
       return 0;
     },

@@ -11,7 +11,7 @@ export const HANDOFF_VERSION = 1;
  * same in Go (handoff.Hosts). openwhisk-proxy is Go's own: the standalone
  * OpenWhisk proxy handing over to its next binary.
  */
-export const HOST_NAMES = ['plain', 'functions-framework', 'openwhisk-nodejs', 'legacy-worker', 'openwhisk-proxy'] as const;
+export const HOST_NAMES = ['plain', 'functions-framework', 'openwhisk-nodejs', 'legacy-worker', 'openwhisk-proxy', 'firebase-tools'] as const;
 export type HostName = (typeof HOST_NAMES)[number];
 
 export function isHostName(name: string): name is HostName {

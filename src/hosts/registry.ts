@@ -1,16 +1,17 @@
 // Every host nodego can pretend to be, in the order they are recognised: a
 // host with a request of its own in flight first, then the Functions
-// Framework by its entry module, then a plain server. Adding a host is a
+// Framework and firebase-tools by their entry modules, then a plain server. Adding a host is a
 // module under src/hosts/<name>/ and a line here (docs/architecture.md).
 import { NodegoError } from '../errors.js';
 import { HOST_NAMES, isHostName, type HostName } from '../handoff/protocol.js';
+import { firebaseTools } from './firebase-tools/index.js';
 import { functionsFramework } from './functions-framework/index.js';
 import type { DetectContext, Detection, Host } from './host.js';
 import { legacyWorker } from './legacy-worker/index.js';
 import { openwhiskNodejs } from './openwhisk-nodejs/index.js';
 import { plain } from './plain/index.js';
 
-export const HOSTS: readonly Host[] = [openwhiskNodejs, legacyWorker, functionsFramework, plain];
+export const HOSTS: readonly Host[] = [openwhiskNodejs, legacyWorker, functionsFramework, firebaseTools, plain];
 
 /** The first host that recognises this process, and why. */
 export function detectHost(context: DetectContext): { host: Host; detection: Detection } | undefined {

@@ -29,6 +29,7 @@ export default function setup() {
   build('systemd-target', 'systemd-target');
   build('owaction', 'owaction');
   build('fffuncs', 'fffuncs');
+  build('fbmanifest', 'fbmanifest');
   for (const example of ['exec', 'hello', 'ciao']) {
     build(`openwhisk/${example}`, `ow-${example}`, undefined, path.join(root, 'examples'));
   }

@@ -52,7 +52,11 @@ func initHandler(w http.ResponseWriter, r *http.Request) {
 	in, _ := cmd.StdinPipe()
 	out, _ := cmd.StdoutPipe()
 	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
+	err = cmd.Start()
+	// The running child keeps its executable: the directory is not needed
+	// after the exec, and must not outlive the bench.
+	os.RemoveAll(dir)
+	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
 	}

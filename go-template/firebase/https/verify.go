@@ -1,0 +1,98 @@
+package https
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"regexp"
+)
+
+type tokenStatus string
+
+const (
+	tokenMissing tokenStatus = "MISSING"
+	tokenValid   tokenStatus = "VALID"
+	tokenInvalid tokenStatus = "INVALID"
+)
+
+var bearer = regexp.MustCompile(`(?i)^Bearer (.*)$`)
+
+// checkTokens is the SDK's checkTokens: the Authorization ID token and the
+// X-Firebase-AppCheck token, verified, or only decoded where the SDK skips
+// verification (the emulator's skipTokenVerification).
+func checkTokens(r *http.Request, req *CallableRequest) (auth, app tokenStatus) {
+	skip := debugFeature(os.Getenv, "skipTokenVerification")
+	project := projectID()
+	auth, app = tokenMissing, tokenMissing
+	if header := r.Header.Get("Authorization"); header != "" {
+		auth = tokenInvalid
+		if m := bearer.FindStringSubmatch(header); m != nil {
+			claims, err := unsafeClaims(m[1]), error(nil)
+			if !skip {
+				claims, err = verifyIDToken(m[1], project)
+			}
+			if err != nil {
+				logLine("WARNING", "Failed to validate auth token. "+err.Error())
+			} else {
+				uid, _ := claims["sub"].(string)
+				req.Auth = &AuthData{UID: uid, Token: claims, RawToken: m[1]}
+				auth = tokenValid
+			}
+		}
+	}
+	if token := r.Header.Get("X-Firebase-AppCheck"); token != "" {
+		claims, err := unsafeClaims(token), error(nil)
+		if !skip {
+			claims, err = verifyAppCheckToken(token, project)
+		}
+		if err != nil {
+			logLine("WARNING", "Failed to validate AppCheck token. "+err.Error())
+			app = tokenInvalid
+		} else {
+			appID, _ := claims["sub"].(string)
+			req.App = &AppCheckData{AppID: appID, Token: claims}
+			app = tokenValid
+		}
+	}
+	verdict := map[string]any{"verifications": map[string]tokenStatus{"app": app, "auth": auth},
+		"logging.googleapis.com/labels": map[string]string{"firebase-log-type": "callable-request-verification"}}
+	if auth == tokenInvalid || app == tokenInvalid {
+		logFields("WARNING", "Callable request verification failed", verdict)
+	} else {
+		logFields("DEBUG", "Callable request verification passed", verdict)
+	}
+	return auth, app
+}
+
+// projectID is the project the function runs in, as firebase-admin finds it.
+func projectID() string {
+	for _, name := range []string{"GCLOUD_PROJECT", "GOOGLE_CLOUD_PROJECT"} {
+		if v := os.Getenv(name); v != "" {
+			return v
+		}
+	}
+	var config struct {
+		ProjectID string `json:"projectId"`
+	}
+	json.Unmarshal([]byte(os.Getenv("FIREBASE_CONFIG")), &config)
+	return config.ProjectID
+}
+
+// logLine writes a structured log line as firebase-functions' logger does:
+// JSON with severity and message, errors on stderr.
+func logLine(severity, message string) { logFields(severity, message, nil) }
+
+func logFields(severity, message string, fields map[string]any) {
+	entry := map[string]any{}
+	for k, v := range fields {
+		entry[k] = v
+	}
+	entry["severity"], entry["message"] = severity, message
+	line, _ := json.Marshal(entry)
+	out := os.Stdout
+	if severity == "ERROR" {
+		out = os.Stderr
+	}
+	fmt.Fprintf(out, "%s\n", line)
+}
