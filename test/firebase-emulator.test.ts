@@ -3,16 +3,19 @@
 // firebase-functions doing the same: the emulator discovers the Go
 // functions from their manifest, its runtime processes become the Go binary
 // (same PID), and every callable request answers as the Node SDK does.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childrenOf, type Emulator, startEmulator } from './helpers/firebase.js';
+import { freePort } from './helpers/functions-framework.js';
 import { hostNode, repoRoot } from './helpers/host.js';
 
 const goSource = path.join(repoRoot, 'examples', 'firebase', 'functions');
 const nodeSource = path.join(repoRoot, 'test', 'fixtures', 'firebase-node');
 const goBinary = path.join(goSource, 'bin', 'function');
+const sdkDiscovery = path.join(repoRoot, 'node_modules', 'firebase-functions', 'lib', 'bin', 'firebase-functions.js');
 
 let emulator: Emulator;
 
@@ -124,5 +127,51 @@ describe('Go functions under the Firebase emulator', () => {
     expect(ok).toMatchObject({ status: 200, body: { result: { sum: 5 } } });
     const after = childrenOf(emulator.proc.pid!).filter((c) => c.exe === goBinary);
     expect(after.map((c) => c.pid).sort()).toEqual(before.map((c) => c.pid).sort());
+  });
+});
+
+// Without functions.yaml, firebase-tools asks the firebase-functions SDK's
+// own program: it loads the function inside its GET /__/functions.yaml (a
+// request in flight: nodego hands it to Go with the listener), or, given
+// FUNCTIONS_MANIFEST_OUTPUT_PATH, before anything listens.
+describe("the firebase-functions SDK's discovery, answered by Go", () => {
+  const written = () => JSON.parse(fs.readFileSync(path.join(goSource, 'functions.yaml'), 'utf8')) as unknown;
+
+  it('serves /__/functions.yaml from the request that loaded the function, then stops on /__/quitquitquit', async () => {
+    const port = await freePort();
+    const proc = spawn(hostNode, [sdkDiscovery, goSource], {
+      cwd: goSource,
+      env: { ...process.env, FUNCTIONS_CONTROL_API: 'true', PORT: String(port) },
+      stdio: 'pipe',
+    });
+    let output = '';
+    proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+    try {
+      let res: Response | undefined;
+      for (let i = 0; i < 100 && !res; i++) {
+        res = await fetch(`http://127.0.0.1:${port}/__/functions.yaml`).catch(() => undefined);
+        if (!res) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(res?.status, output).toBe(200);
+      expect(res!.headers.get('content-type')).toBe('text/yaml');
+      expect(JSON.parse(await res!.text())).toEqual(written());
+      expect(fs.readlinkSync(`/proc/${proc.pid}/exe`)).toBe(goBinary);
+      const quit = await fetch(`http://127.0.0.1:${port}/__/quitquitquit`);
+      expect(await quit.text()).toBe('ok');
+      expect(await exited).toBe(0);
+    } finally {
+      proc.kill('SIGKILL');
+    }
+  });
+
+  it('writes the manifest where FUNCTIONS_MANIFEST_OUTPUT_PATH says, and exits 0', () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nodego-fb-manifest-')), 'functions.yaml');
+    execFileSync(hostNode, [sdkDiscovery, goSource], {
+      cwd: goSource,
+      env: { ...process.env, FUNCTIONS_CONTROL_API: 'true', FUNCTIONS_MANIFEST_OUTPUT_PATH: out },
+      stdio: 'pipe',
+    });
+    expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toEqual(written());
   });
 });
