@@ -1,6 +1,7 @@
 // What a new user does, outside this repository: pack a fresh clone, install
 // the tarball into an empty directory with its scripts not run and no
-// compiler on PATH, `nodego init` each template, npm install, npm test, npm
+// compiler on PATH, `nodego init` each template (Firebase's under the real
+// emulator), npm install, npm test, npm
 // start with atomic saves rebuilt, npm run package, and the packaged
 // function served by the real Functions Framework. One long test on purpose:
 // each step is the next one's set-up, as it is for the user.
@@ -70,10 +71,13 @@ describe('a new user, from a packed fresh clone', () => {
       ['cloudevent', /answered a CloudEvent \(binary mode\) with 204/],
       ['event', /answered a Pub\/Sub legacy event with 204/],
       ['openwhisk', /action answered \/init with 200, then \/run with 200 \{"greeting":"Hello, nodego"\}.*from Go \(bin\/function/],
+      // the real Firebase emulator, from the template's devDependencies
+      ['firebase', /Loaded functions definitions from source: add, hello[\s\S]*# pass 2\n# fail 0/],
     ] as const) {
       const init = run('npx', ['nodego', 'init', `fn-${template}`, '--template', template], user, env);
-      expect(init).toContain(`next: cd fn-${template} && npm install && npm test`);
-      const fn = path.join(user, `fn-${template}`);
+      const functionDir = template === 'firebase' ? `fn-${template}/functions` : `fn-${template}`;
+      expect(init).toContain(`next: cd ${functionDir} && npm install && npm test`);
+      const fn = path.join(user, functionDir);
       expect(JSON.parse(fs.readFileSync(path.join(fn, 'package.json'), 'utf8')).dependencies.nodego).toBe(`file:${tarball}`);
       run('npm', ['install', '--no-audit', '--no-fund'], fn, env);
       expect(run('npm', ['test'], fn, env)).toMatch(answer);
