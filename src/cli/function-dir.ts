@@ -11,6 +11,8 @@ export interface FunctionDir {
   signatureType: 'http' | 'cloudevent' | 'event';
   /** An OpenWhisk action for the Node.js runtime. */
   openwhisk: boolean;
+  /** A Firebase codebase (its host is firebase-tools' emulator). */
+  firebase: boolean;
   /** The Functions Framework's main.js, when the function uses it. */
   framework?: string;
 }
@@ -25,6 +27,7 @@ export function readFunctionDir(dirArg: string): FunctionDir {
     pkg,
     target: config.target ?? 'function',
     openwhisk: config.host === 'openwhisk-nodejs',
+    firebase: config.firebase === true,
     signatureType: signature === 'cloudevent' || signature === 'event' ? signature : 'http',
   };
   if (pkg.dependencies?.['@google-cloud/functions-framework']) {

@@ -156,6 +156,12 @@ export async function testFunction(dirArg: string): Promise<number> {
     return 1;
   }
   if (fn.openwhisk) return testAction(fn);
+  if (fn.firebase) {
+    // Its host is firebase-tools' emulator, which the function's own test
+    // script drives (firebase emulators:exec): nothing generic to probe here.
+    process.stdout.write('nodego test: built, functions.yaml written, go test passed; run the functions under the Firebase emulator with `npm test` (firebase emulators:exec)\n');
+    return 0;
+  }
   if (fn.pkg.dependencies?.['@google-cloud/functions-framework'] && !fn.framework) {
     process.stderr.write('nodego test: @google-cloud/functions-framework is not installed here: run npm install\n');
     return 1;
