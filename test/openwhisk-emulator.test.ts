@@ -1,7 +1,11 @@
 // `nodego emulate openwhisk` copies the real Node.js runtime
 // (nodejs20Action@1.23.0) for Node.js actions: each difference once found
 // between the two, checked here.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as yazl from 'yazl';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startNodeRuntime, type ActionContainer } from './helpers/openwhisk.js';
@@ -78,5 +82,31 @@ describe('the OpenWhisk Node.js runtime stand-in', () => {
     const code = await zipOf({ 'index.js': 'exports.handlers = { greet: (p) => ({ greeting: "Hello, " + p.name }) };' });
     expect((await init(code, 'index.handlers.greet', true)).status).toBe(200);
     expect(await send('POST', '/run', '{"value":{"name":"Dot"}}')).toMatchObject({ status: 200, body: '{"greeting":"Hello, Dot"}' });
+  });
+
+  it('unpacks as the runtime does: unzip or tar into a mktemp directory of its own directory, which is the action\'s cwd', async () => {
+    c = await startNodeRuntime();
+    const action = 'exports.main = () => ({ cwd: process.cwd(), dirname: __dirname, mode: require("fs").statSync(__dirname + "/run.sh").mode & 0o777 });';
+    const src = fs.mkdtempSync(path.join(os.tmpdir(), 'nodego-ow-tgz-'));
+    fs.writeFileSync(path.join(src, 'index.js'), action);
+    fs.writeFileSync(path.join(src, 'run.sh'), '#!/bin/sh\n', { mode: 0o755 });
+    const tgz = execFileSync('tar', ['-czf', '-', '-C', src, 'index.js', 'run.sh']).toString('base64');
+    expect((await init(tgz, 'main', true)).status).toBe(200);
+    const seen = JSON.parse((await send('POST', '/run', '{"value":{}}')).body) as { cwd: string; dirname: string; mode: number };
+    expect(seen.cwd).toBe(seen.dirname);
+    expect(path.basename(seen.cwd)).toMatch(/^[A-Za-z0-9]{8}$/);
+    expect(path.basename(path.dirname(seen.cwd))).toMatch(/^ow-runtime-\d+-/);
+    expect(seen.mode).toBe(0o755);
+  });
+
+  it('refuses an archive that is neither zip nor tar.gz, and a zip unzip cannot read, with the runtime\'s messages', async () => {
+    c = await startNodeRuntime();
+    const plain = await init(Buffer.from('just text').toString('base64'), 'main', true);
+    expect(plain).toMatchObject({ status: 502, body: '{"error":"Initialization has failed due to: There was an error uncompressing the action archive. The file type is unsupported"}' });
+    await c.stop();
+    c = await startNodeRuntime();
+    const truncated = Buffer.from(await zipOf({ 'index.js': 'exports.main = () => ({})' }), 'base64').subarray(0, 40).toString('base64');
+    const broken = await init(truncated, 'main', true);
+    expect(broken).toMatchObject({ status: 502, body: '{"error":"Initialization has failed due to: There was an error uncompressing the action Zip archive."}' });
   });
 });

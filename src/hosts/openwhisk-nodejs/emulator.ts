@@ -12,8 +12,10 @@
 // - /init once: value.main and value.code must be strings (else 403
 //   "Missing main/no code to execute."); value.env is exported to process.env
 //   first (strings as they are, null as "", objects as JSON); binary code is a
-//   base64 zip unpacked into a fresh directory, which becomes the cwd, and
-//   the module is require()d there (package.json "main" or index.js); main
+//   base64 zip or tar.gz, written to a `mktemp -d XXXXXXXX` directory of the
+//   runtime's directory and unpacked by `unzip -qq` or `tar -xzf` into
+//   another, which becomes the cwd (extract.ts), and the module is
+//   require()d there (package.json "main" or index.js); main
 //   "file.fn" (split at the first dot: "index.handlers.greet") names a file
 //   and a property path; plain code is evaluated; the export named by main
 //   must be a function; success is 200 {"OK":true}, failure 502
@@ -28,16 +30,17 @@
 //   serialized) and goes on; one activation at a time (403 "System not ready,
 //   status is running.") unless __OW_ALLOW_CONCURRENT=true; every activation
 //   ends with XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX on stdout and on stderr.
-// It differs in unpacking zips in-process (yauzl, modes kept) into the temp
-// directory rather than with the unzip command into the runtime's own
-// directory, in not supporting tar.gz actions, and in not having the
-// packages the runtime's image installs (openwhisk, redis, uuid, ...).
+// It differs in its directory (a new ow-runtime-<pid>-* in the temp
+// directory, where the image has /nodejsAction), in not running `npm
+// install` for a zip with dependencies and no node_modules, and in not
+// having the packages the runtime's image installs (openwhisk, redis, uuid,
+// ...).
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { unzipTo } from './unzip.js';
+import { extractInTmpDir } from './extract.js';
 
 const LIMIT = 48 * 1024 * 1024;
 const SENTINEL = 'XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX';
@@ -66,13 +69,14 @@ function exportEnv(env: unknown) {
 }
 
 /**
- * Actions are unpacked into ow-action-<pid>-*: the action runs from there
- * (and, once swapped, this process is Go and cannot clean up), so each new
- * emulator removes those of processes that are gone.
+ * The runtime's directory (the image's /nodejsAction) is ow-runtime-<pid>-*:
+ * the action runs from there (and, once swapped, this process is Go and
+ * cannot clean up), so each new emulator removes those of processes that
+ * are gone.
  */
-function removeStaleActions(): void {
+function removeStaleRuntimes(): void {
   for (const name of fs.readdirSync(os.tmpdir())) {
-    const pid = /^ow-action-(\d+)-/.exec(name)?.[1];
+    const pid = /^ow-runtime-(\d+)-/.exec(name)?.[1];
     if (!pid || Number(pid) === process.pid) continue;
     try {
       process.kill(Number(pid), 0);
@@ -82,11 +86,10 @@ function removeStaleActions(): void {
   }
 }
 
-async function loadAction(message: { main: string; code: string; binary?: boolean }): Promise<Main> {
+async function loadAction(message: { main: string; code: string; binary?: boolean }, runtimeDir: () => string): Promise<Main> {
   let handler: unknown;
   if (message.binary) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ow-action-${process.pid}-`));
-    await unzipTo(Buffer.from(message.code, 'base64'), dir);
+    const dir = await extractInTmpDir(message.code, runtimeDir());
     // As the runtime's splitMainHandler: the file before the first dot, a property path after it.
     const dot = message.main.indexOf('.');
     const [file, fn] = dot < 0 ? [undefined, message.main] : [message.main.slice(0, dot), message.main.slice(dot + 1)];
@@ -121,7 +124,9 @@ function serializeError(error: unknown): unknown {
 }
 
 export function startOpenWhiskNodeRuntime(port = Number(process.env.PORT) || 8080): Promise<OpenWhiskNodeRuntime> {
-  removeStaleActions();
+  removeStaleRuntimes();
+  let runtimeDir: string | undefined;
+  const ownDir = () => (runtimeDir ??= fs.mkdtempSync(path.join(os.tmpdir(), `ow-runtime-${process.pid}-`)));
   let main: Main | undefined;
   let status: 'ready' | 'starting' | 'running' | 'stopped' = 'ready';
 
@@ -138,7 +143,7 @@ export function startOpenWhiskNodeRuntime(port = Number(process.env.PORT) || 808
     status = 'starting';
     try {
       exportEnv(message.env);
-      main = await loadAction(message as { main: string; code: string; binary?: boolean });
+      main = await loadAction(message as { main: string; code: string; binary?: boolean }, ownDir);
       status = 'ready';
       return { code: 200, body: { OK: true } };
     } catch (error) {
