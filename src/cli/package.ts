@@ -88,7 +88,8 @@ function nodegoRuntime(arch: string): Entry[] {
   const gypBuild = path.dirname(require.resolve('node-gyp-build/package.json'));
   return [
     { file: path.join(packageRoot, 'package.json'), name: 'node_modules/nodego/package.json', mode: 0o644 },
-    ...walk(path.join(packageRoot, 'dist'), 'node_modules/nodego/dist', (rel) => !rel.endsWith('.map')),
+    // What runs in the action: no CLI, no type declarations, no source maps.
+    ...walk(path.join(packageRoot, 'dist'), 'node_modules/nodego/dist', (rel) => !/\.map$|\.d\.m?ts$|\/dist\/cli(\/|$)/.test(rel)),
     ...addon,
     ...walk(gypBuild, 'node_modules/node-gyp-build'),
   ];
@@ -161,6 +162,10 @@ export function packageFunction(options: PackageOptions): Promise<Packaged> {
     ];
   }
   const out = path.resolve(dir, options.out ?? (options.target === 'openwhisk' ? 'action.zip' : 'function.zip'));
+  // yazl's default deflate (level 6): by measurement the quickest /init on
+  // the OpenWhisk Node.js runtime, which unpacks with `unzip` (stored, the
+  // larger body costs more than the inflate it saves; levels 1 and 9 are no
+  // quicker). See docs/benchmarks.md.
   const zip = new yazl.ZipFile();
   for (const e of entries) {
     if (e.data) zip.addBuffer(e.data, e.name, { mode: 0o100000 | e.mode });
