@@ -105,9 +105,15 @@ describe('Go functions under the Firebase emulator', () => {
     const goChildren = childrenOf(emulator.proc.pid!).filter((c) => c.exe === goBinary);
     expect(goChildren.length).toBeGreaterThan(0);
     await emulator.waitFor(/>\s+hello: greeting "Firebase"/);
-    // the Node function logs the same line the same way
+    // the Node function logs the same lines the same way: console.log's, and the logger's JSON entry
     await fetch(emulator.url('nodeHello', '?name=Firebase'));
     await emulator.waitFor(/>\s+hello: greeting "Firebase"[\s\S]*>\s+hello: greeting "Firebase"/);
+    await emulator.waitFor(/(>\s+\{[^\n]*"greeted"[^\n]*\}[\s\S]*){2}/);
+    const entries = [...emulator.output.matchAll(/>\s+(\{[^\n]*"greeted"[^\n]*\})/g)].map((m) => JSON.parse(m[1]) as unknown);
+    expect(entries).toEqual([
+      { severity: 'INFO', message: 'greeted', name: 'Firebase' },
+      { severity: 'INFO', message: 'greeted', name: 'Firebase' },
+    ]);
   });
 
   for (const [name, init] of callableCases) {

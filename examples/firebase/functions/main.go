@@ -13,6 +13,7 @@ import (
 	"github.com/nodego/nodego/firebase"
 	"github.com/nodego/nodego/firebase/firestore"
 	"github.com/nodego/nodego/firebase/https"
+	"github.com/nodego/nodego/firebase/logger"
 	"github.com/nodego/nodego/firebase/pubsub"
 	"github.com/nodego/nodego/firebase/scheduler"
 	"github.com/nodego/nodego/firebase/storage"
@@ -24,6 +25,7 @@ func hello(w http.ResponseWriter, r *http.Request) {
 		name = "World"
 	}
 	log.Printf("hello: greeting %q", name)
+	logger.Info("greeted", map[string]any{"name": name})
 	fmt.Fprintf(w, "Hello, %s!\n", html.EscapeString(name))
 }
 

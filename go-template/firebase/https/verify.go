@@ -2,10 +2,11 @@ package https
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"os"
 	"regexp"
+
+	"github.com/nodego/nodego/firebase/logger"
 )
 
 type tokenStatus string
@@ -79,20 +80,9 @@ func projectID() string {
 	return config.ProjectID
 }
 
-// logLine writes a structured log line as firebase-functions' logger does:
-// JSON with severity and message, errors on stderr.
-func logLine(severity, message string) { logFields(severity, message, nil) }
+// logLine writes a log entry as the SDK's logger does.
+func logLine(severity, message string) { logger.Write(severity, message, nil) }
 
 func logFields(severity, message string, fields map[string]any) {
-	entry := map[string]any{}
-	for k, v := range fields {
-		entry[k] = v
-	}
-	entry["severity"], entry["message"] = severity, message
-	line, _ := json.Marshal(entry)
-	out := os.Stdout
-	if severity == "ERROR" {
-		out = os.Stderr
-	}
-	fmt.Fprintf(out, "%s\n", line)
+	logger.Write(severity, message, fields)
 }
