@@ -34,7 +34,8 @@ function userPath(): string {
   const which = (cmd: string) => execFileSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).trim();
   fs.symlinkSync(hostNode, path.join(bin, 'node'));
   for (const tool of ['npm', 'npx', 'go']) fs.symlinkSync(fs.realpathSync(which(tool)), path.join(bin, tool));
-  for (const tool of ['sh', 'env', 'cat', 'mkdir', 'rm', 'ls', 'cp', 'mv', 'chmod', 'uname', 'sed', 'grep', 'dirname', 'basename']) {
+  // mktemp, unzip and tar: what the OpenWhisk Node.js runtime (and so its stand-in) unpacks actions with.
+  for (const tool of ['sh', 'env', 'cat', 'mkdir', 'rm', 'ls', 'cp', 'mv', 'chmod', 'uname', 'sed', 'grep', 'dirname', 'basename', 'mktemp', 'unzip', 'tar']) {
     fs.symlinkSync(which(tool), path.join(bin, tool));
   }
   return bin;

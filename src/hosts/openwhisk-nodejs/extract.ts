@@ -12,7 +12,9 @@ function exec(cmd: string, args: string[], cwd: string): Promise<string> {
     execFile(cmd, args, { cwd }, (error, stdout, stderr) => {
       if (error) {
         // Not the runtime's message, which cannot name a missing command: a hint for this machine.
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') console.error(`nodego emulate openwhisk: \`${cmd}\` is not installed here, and the runtime uses it`);
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+          console.error(`nodego emulate openwhisk: \`${cmd}\` is not on PATH; the runtime unpacks actions with it: install it (Debian: apt-get install ${cmd === 'mktemp' ? 'coreutils' : cmd})`);
+        }
         reject(stderr.trim());
       } else resolve(stdout.trim());
     });
