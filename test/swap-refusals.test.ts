@@ -3,7 +3,9 @@
 // while one waits, a worker thread, more listeners than it can place; and
 // plan() and nodego doctor report without swapping.
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bin } from './helpers/binaries.js';
@@ -78,9 +80,9 @@ describe('refusals', () => {
 });
 
 describe('nodego doctor', () => {
-  const doctor = (dir: string) => {
+  const doctor = (dir: string, env: NodeJS.ProcessEnv = process.env) => {
     try {
-      return { code: 0, out: execFileSync(hostNode, [path.join(repoRoot, 'dist', 'cli', 'main.js'), 'doctor', dir], { encoding: 'utf8' }) };
+      return { code: 0, out: execFileSync(hostNode, [path.join(repoRoot, 'dist', 'cli', 'main.js'), 'doctor', dir], { encoding: 'utf8', env }) };
     } catch (err) {
       return { code: (err as { status: number }).status, out: String((err as { stdout: string }).stdout) };
     }
@@ -90,12 +92,24 @@ describe('nodego doctor', () => {
     execFileSync(hostNode, [path.join(repoRoot, 'dist', 'cli', 'main.js'), 'build', 'examples/hello-world'], { cwd: repoRoot });
     const good = doctor(path.join(repoRoot, 'examples', 'hello-world'));
     expect(good.code).toBe(0);
-    for (const check of ['execve hand-off', 'node version', 'node binary', 'Go toolchain', 'native addon', 'function binary']) {
+    for (const check of ['execve hand-off', 'node version', 'node binary', 'Go toolchain', 'OpenWhisk unpacking tools', 'native addon', 'function binary']) {
       expect(good.out).toMatch(new RegExp(`^ok   ${check}: `, 'm'));
     }
     const bad = doctor(path.join(repoRoot, 'examples', 'openwhisk'));
     expect(bad.code).toBe(1);
     expect(bad.out).toMatch(/^FAIL function binary: nodego: no Go binary at .*bin\/function/m);
     expect(bad.out).toMatch(/^ {5}fix: run `nodego build` in the function directory/m);
+  });
+
+  it('names the OpenWhisk unpacking tools missing from PATH, and how to install them', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nodego-doctor-path-'));
+    for (const tool of ['go', 'node']) {
+      const found = execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
+      fs.symlinkSync(found, path.join(dir, tool));
+    }
+    const missing = doctor(path.join(repoRoot, 'examples', 'hello-world'), { ...process.env, PATH: dir });
+    expect(missing.code).toBe(1);
+    expect(missing.out).toMatch(/^FAIL OpenWhisk unpacking tools: no mktemp, unzip, tar on PATH$/m);
+    expect(missing.out).toMatch(/^ {5}fix: install mktemp, unzip, tar \(Debian: apt-get install coreutils unzip tar\)$/m);
   });
 });

@@ -58,6 +58,13 @@ export function checks(functionDir: string): Check[] {
     detail: go.status === 0 ? go.stdout.trim() : 'no `go` on PATH',
     ...(goOk ? {} : { fix: 'install Go 1.23 or newer (needed to build, not to run)' }),
   });
+  const unpackers = ['mktemp', 'unzip', 'tar'].filter((tool) => onPath(tool) === undefined);
+  out.push({
+    name: 'OpenWhisk unpacking tools',
+    ok: unpackers.length === 0,
+    detail: unpackers.length === 0 ? 'mktemp, unzip and tar on PATH (nodego emulate openwhisk unpacks actions with them, as the runtime does)' : `no ${unpackers.join(', ')} on PATH`,
+    ...(unpackers.length === 0 ? {} : { fix: `install ${unpackers.join(', ')} (Debian: apt-get install ${unpackers.map((t) => (t === 'mktemp' ? 'coreutils' : t)).join(' ')})` }),
+  });
   let addonOk = false;
   let addonDetail = '';
   try {
