@@ -8,7 +8,6 @@ package firebase
 
 import (
 	"fmt"
-	"sort"
 	"sync"
 )
 
@@ -141,34 +140,16 @@ func applyOptions(ep *Endpoint, o Options) (problem string) {
 			problem = fmt.Sprintf("memory %q is not one of 128MiB, 256MiB, 512MiB, 1GiB, 2GiB, 4GiB, 8GiB, 16GiB, 32GiB", o.Memory)
 		}
 	}
-	if o.CPU != 0 {
-		cpu := o.CPU
-		ep.CPU = &cpu
-	}
-	if o.TimeoutSeconds != 0 {
-		t := o.TimeoutSeconds
-		ep.TimeoutSeconds = &t
-	}
-	if o.MinInstances != nil {
+	ep.CPU = setOrNil(o.CPU)
+	ep.TimeoutSeconds = setOrNil(o.TimeoutSeconds)
+	if o.MinInstances != nil { // 0 is a setting here
 		n := *o.MinInstances
 		ep.MinInstances = &n
 	}
-	if o.MaxInstances != 0 {
-		n := o.MaxInstances
-		ep.MaxInstances = &n
-	}
-	if o.Concurrency != 0 {
-		n := o.Concurrency
-		ep.Concurrency = &n
-	}
-	if o.ServiceAccount != "" {
-		s := o.ServiceAccount
-		ep.ServiceAccountEmail = &s
-	}
-	if o.Ingress != "" {
-		s := o.Ingress
-		ep.IngressSettings = &s
-	}
+	ep.MaxInstances = setOrNil(o.MaxInstances)
+	ep.Concurrency = setOrNil(o.Concurrency)
+	ep.ServiceAccountEmail = setOrNil(o.ServiceAccount)
+	ep.IngressSettings = setOrNil(o.Ingress)
 	for _, s := range o.Secrets {
 		ep.SecretEnvironment = append(ep.SecretEnvironment, Secret{Key: s})
 	}
@@ -181,12 +162,11 @@ func applyOptions(ep *Endpoint, o Options) (problem string) {
 	return problem
 }
 
-// ids lists the registered endpoints in order.
-func ids() []string {
-	var out []string
-	for id := range endpoints {
-		out = append(out, id)
+// setOrNil is a pointer to v, or nil (the manifest's "unset") for v's zero value.
+func setOrNil[T comparable](v T) *T {
+	var zero T
+	if v == zero {
+		return nil
 	}
-	sort.Strings(out)
-	return out
+	return &v
 }
