@@ -179,11 +179,12 @@ type keySet struct {
 func (s *keySet) key(kid string) (*rsa.PublicKey, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if k, ok := s.keys[kid]; ok && now().Before(s.expires) {
-		return k, nil
-	}
-	if err := s.fetch(); err != nil {
-		return nil, err
+	// Fetched again only when the set has expired, as firebase-admin does: a
+	// token naming an unknown key cannot make every request fetch.
+	if s.keys == nil || !now().Before(s.expires) {
+		if err := s.fetch(); err != nil {
+			return nil, err
+		}
 	}
 	if k, ok := s.keys[kid]; ok {
 		return k, nil

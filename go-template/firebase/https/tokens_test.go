@@ -11,6 +11,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -104,6 +105,29 @@ func TestVerifyIDToken(t *testing.T) {
 		if _, err := verifyIDToken(token, "proj"); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+func TestUnknownKeysDoNotRefetch(t *testing.T) {
+	s := newSigner(t, "k1")
+	fetches := 0
+	certs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fetches++
+		w.Header().Set("Cache-Control", "public, max-age=600")
+		json.NewEncoder(w).Encode(map[string]string{s.kid: s.cert(t)})
+	}))
+	defer certs.Close()
+	old := idTokenCertsURL
+	idTokenCertsURL, idTokenKeys.keys = certs.URL, nil
+	defer func() { idTokenCertsURL, idTokenKeys.keys = old, nil }()
+	for i := 0; i < 5; i++ {
+		verifyIDToken(newSigner(t, fmt.Sprintf("unknown-%d", i)).token(t, idClaims("proj")), "proj")
+	}
+	if _, err := verifyIDToken(s.token(t, idClaims("proj")), "proj"); err != nil {
+		t.Fatal(err)
+	}
+	if fetches != 1 {
+		t.Errorf("the keys were fetched %d times, want once while they are fresh", fetches)
 	}
 }
 
