@@ -43,7 +43,7 @@ const TEMPLATES: Record<string, Template> = {
     scripts: {
       build: 'nodego build',
       test: 'nodego build && go test ./... && firebase emulators:exec --only functions "node --test emulator.test.js"',
-      serve: 'nodego build && firebase emulators:start --only functions',
+      serve: 'nodego serve',
       deploy: 'firebase deploy --only functions',
     },
   },

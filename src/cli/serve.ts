@@ -1,7 +1,8 @@
 // `nodego serve`: build, then run the function under its host the way the
 // platform would (the Functions Framework when the function depends on it,
-// else node index.js), on http://localhost:PORT; a changed .go file (or
-// go.mod, go.sum) rebuilds and restarts it. The watcher is chokidar: editors
+// the Firebase emulator for a Firebase codebase, else node index.js), on
+// http://localhost:PORT; a changed .go file (or go.mod, go.sum) rebuilds and
+// restarts it (the Firebase emulator reloads the rebuilt codebase itself). The watcher is chokidar: editors
 // that save by writing a new file and renaming it over the old one (vim,
 // JetBrains, sed -i) lose a plain fs.watch on Linux.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -30,6 +31,11 @@ export function serve(options: ServeOptions): Promise<number> {
     process.stderr.write(`nodego serve: the Go build failed${first.output ? `:\n${first.output}` : ''}\n`);
     return Promise.resolve(1);
   }
+  const firebase = fn.firebase ? firebaseEmulator(dir) : undefined;
+  if (fn.firebase && !firebase) {
+    process.stderr.write('nodego serve: firebase-tools is not installed here: run npm install (the template lists it in devDependencies)\n');
+    return Promise.resolve(1);
+  }
   return new Promise((resolve) => {
     let child: ChildProcess | undefined;
     let watcher: FSWatcher | undefined;
@@ -38,13 +44,12 @@ export function serve(options: ServeOptions): Promise<number> {
       resolve(code);
     };
     const run = () => {
-      child = spawn(process.execPath, hostCommand(fn, options.port), {
-        cwd: dir,
-        stdio: 'inherit',
-        env: hostEnv(fn, options.port),
-      });
+      child = firebase
+        ? spawn(process.execPath, [firebase, 'emulators:start', '--only', 'functions'], { cwd: dir, stdio: 'inherit' })
+        : spawn(process.execPath, hostCommand(fn, options.port), { cwd: dir, stdio: 'inherit', env: hostEnv(fn, options.port) });
       child.once('exit', (code, signal) => finish(code ?? (signal ? 128 : 1)));
-      process.stdout.write(`nodego serve: http://localhost:${options.port} (pid ${child.pid})\n`);
+      if (firebase) process.stdout.write(`nodego serve: the Firebase emulator, on the ports firebase.json gives (pid ${child.pid})\n`);
+      else process.stdout.write(`nodego serve: http://localhost:${options.port} (pid ${child.pid})\n`);
     };
     const restart = (file: string) => {
       process.stderr.write(`nodego serve: ${file} changed: rebuilding\n`);
@@ -53,6 +58,8 @@ export function serve(options: ServeOptions): Promise<number> {
         process.stderr.write('nodego serve: the build failed; still serving the previous binary\n');
         return;
       }
+      // The emulator reloads the codebase itself when bin/function and functions.yaml change.
+      if (firebase) return;
       const old = child!;
       old.removeAllListeners('exit');
       old.once('exit', run);
@@ -77,4 +84,13 @@ export function serve(options: ServeOptions): Promise<number> {
     process.once('SIGTERM', stop);
     run();
   });
+}
+
+/** firebase-tools' CLI, as the function's own devDependency (or above it). */
+function firebaseEmulator(dir: string): string | undefined {
+  try {
+    return require.resolve('firebase-tools/lib/bin/firebase.js', { paths: [dir] });
+  } catch {
+    return undefined;
+  }
 }
