@@ -109,4 +109,34 @@ describe('the OpenWhisk Node.js runtime stand-in', () => {
     const broken = await init(truncated, 'main', true);
     expect(broken).toMatchObject({ status: 502, body: '{"error":"Initialization has failed due to: There was an error uncompressing the action Zip archive."}' });
   });
+
+  it("gives actions the runtime image's packages from --packages (NODEGO_OW_PACKAGES), from the runtime's directory", async () => {
+    const packages = fs.mkdtempSync(path.join(os.tmpdir(), 'nodego-ow-packages-'));
+    execFileSync('npm', ['install', '--prefix', packages, '--no-audit', '--no-fund', '--ignore-scripts', 'uuid@8.3.2'], { stdio: 'pipe' });
+    const action = await zipOf({
+      'index.js': 'exports.main = () => { const p = require.resolve("uuid/package.json"); return { version: require(p).version, from: p, v4: require("uuid").v4().length }; };',
+    });
+    c = await startNodeRuntime({ NODEGO_OW_PACKAGES: packages });
+    expect((await init(action, 'main', true)).status).toBe(200);
+    const seen = JSON.parse((await send('POST', '/run', '{"value":{}}')).body) as { version: string; from: string; v4: number };
+    expect(seen).toMatchObject({ version: '8.3.2', v4: 36 });
+    expect(seen.from).toBe(path.join(fs.realpathSync(packages), 'node_modules', 'uuid', 'package.json'));
+    await c.stop();
+    c = await startNodeRuntime();
+    expect((await init(action, 'main', true)).status).toBe(200);
+    const without = (await send('POST', '/run', '{"value":{}}')).body;
+    expect(without).not.toContain(fs.realpathSync(packages));
+  });
+
+  it('refuses a --packages directory without node_modules, and says how to fill it', async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'nodego-ow-nopackages-'));
+    let failure = '';
+    try {
+      execFileSync(process.execPath, [path.join(__dirname, '..', 'dist', 'cli', 'main.js'), 'emulate', 'openwhisk', '--port', '0', '--packages', empty], { stdio: 'pipe', encoding: 'utf8' });
+    } catch (err) {
+      failure = (err as { stderr: string }).stderr;
+    }
+    expect(failure).toContain(`${empty} has no node_modules`);
+    expect(failure).toContain(`npm install --prefix ${empty} openwhisk@3.21.8 express@4.20.0 serialize-error@9.1.0 redis@4.0.4 uuid@8.3.2`);
+  });
 });

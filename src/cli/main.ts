@@ -161,6 +161,7 @@ const COMMANDS: Command[] = [
       port: ['n', 'the port (default $PORT or 8080)'],
       source: ['dir', "legacy-worker: the function's directory"],
       target: ['name', 'legacy-worker: the function to run'],
+      packages: ['dir', "openwhisk: a directory whose node_modules has the runtime image's packages (default $NODEGO_OW_PACKAGES)"],
     },
     example: 'nodego emulate openwhisk --port 8080',
     async run(values, [name]) {
@@ -171,7 +172,8 @@ const COMMANDS: Command[] = [
       }
       const source = str(values.source);
       const target = str(values.target);
-      const server = await host.emulator.start({ port: portOf(values), ...(source ? { source } : {}), ...(target ? { target } : {}) });
+      const packages = str(values.packages) ?? process.env.NODEGO_OW_PACKAGES;
+      const server = await host.emulator.start({ port: portOf(values), ...(source ? { source } : {}), ...(target ? { target } : {}), ...(packages ? { packages } : {}) });
       const address = server.address() as { port: number };
       process.stderr.write(`${JSON.stringify({ event: 'listening', host: name, pid: process.pid, port: address.port })}\n`);
       return new Promise<number>(() => {}); // serves until the process is killed or swapped

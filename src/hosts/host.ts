@@ -26,6 +26,8 @@ export interface EmulatorOptions {
   source?: string;
   /** The function to run. */
   target?: string;
+  /** A directory whose node_modules holds the packages the host's image preinstalls. */
+  packages?: string;
 }
 
 export interface Emulator {

@@ -30,16 +30,18 @@
 //   serialized) and goes on; one activation at a time (403 "System not ready,
 //   status is running.") unless __OW_ALLOW_CONCURRENT=true; every activation
 //   ends with XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX on stdout and on stderr.
-// It differs in its directory (a new ow-runtime-<pid>-* in the temp
-// directory, where the image has /nodejsAction), in not running `npm
-// install` for a zip with dependencies and no node_modules, and in not
-// having the packages the runtime's image installs (openwhisk, redis, uuid,
-// ...).
+// The image's own packages (RUNTIME_PACKAGES), which actions can require
+// from the runtime's directory, come from --packages (a directory where they
+// are installed). It differs in its directory (a new ow-runtime-<pid>-* in
+// the temp directory, where the image has /nodejsAction), in not running
+// `npm install` for a zip with dependencies and no node_modules, and, without
+// --packages, in having none of the image's packages.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { NodegoError } from '../../errors.js';
 import { extractInTmpDir } from './extract.js';
 
 const LIMIT = 48 * 1024 * 1024;
@@ -123,10 +125,25 @@ function serializeError(error: unknown): unknown {
   return { name: error.name, message: error.message, stack: error.stack };
 }
 
-export function startOpenWhiskNodeRuntime(port = Number(process.env.PORT) || 8080): Promise<OpenWhiskNodeRuntime> {
+/** What the runtime's image installs beside it (core/nodejsActionBase/package.json). */
+export const RUNTIME_PACKAGES = ['openwhisk@3.21.8', 'express@4.20.0', 'serialize-error@9.1.0', 'redis@4.0.4', 'uuid@8.3.2'];
+
+/** The runtime's directory, made on first use: with the image's packages as its node_modules when given. */
+function runtimeDirectory(packages: string | undefined): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ow-runtime-${process.pid}-`));
+  if (packages) fs.symlinkSync(path.resolve(packages, 'node_modules'), path.join(dir, 'node_modules'));
+  return dir;
+}
+
+export function startOpenWhiskNodeRuntime(port = Number(process.env.PORT) || 8080, packages?: string): Promise<OpenWhiskNodeRuntime> {
+  if (packages && !fs.existsSync(path.join(packages, 'node_modules'))) {
+    return Promise.reject(
+      new NodegoError('NODEGO_E_OPTIONS', `${packages} has no node_modules`, `install the runtime's packages there: npm install --prefix ${packages} ${RUNTIME_PACKAGES.join(' ')}`),
+    );
+  }
   removeStaleRuntimes();
   let runtimeDir: string | undefined;
-  const ownDir = () => (runtimeDir ??= fs.mkdtempSync(path.join(os.tmpdir(), `ow-runtime-${process.pid}-`)));
+  const ownDir = () => (runtimeDir ??= runtimeDirectory(packages));
   let main: Main | undefined;
   let status: 'ready' | 'starting' | 'running' | 'stopped' = 'ready';
 

@@ -18,7 +18,7 @@ export const openwhiskNodejs: Host = {
   emulator: {
     command: 'openwhisk',
     usage: 'openwhisk                    the OpenWhisk Node.js runtime',
-    start: async ({ port }) => (await import('./emulator.js')).startOpenWhiskNodeRuntime(port).then((r) => r.server),
+    start: async ({ port, packages }) => (await import('./emulator.js')).startOpenWhiskNodeRuntime(port, packages).then((r) => r.server),
   },
 };
 
