@@ -25,6 +25,23 @@ const initBinary = (file: string, wrap = false) => {
   return { value: { binary: true, code } };
 };
 
+describe("the self-replacing proxy's concurrency", () => {
+  // The action reports how many activations ran at once while it ran.
+  for (const allowed of [false, true]) {
+    it(`${allowed ? 'with' : 'without'} __OW_ALLOW_CONCURRENT: activations ${allowed ? 'overlap' : 'run one at a time, queued, none refused'}`, async () => {
+      c = await startProxy(allowed ? { __OW_ALLOW_CONCURRENT: 'true' } : {});
+      expect((await c.post('/init', { value: { binary: true, main: 'overlap', code: b64(bin('owaction')) } })).status).toBe(200);
+      // Each on a connection of its own, all at once.
+      const run = () => request({ host: '127.0.0.1', port: c!.port, method: 'POST', path: '/run', agent: false, headers: { 'Content-Type': 'application/json' }, body: '{"value":{}}' });
+      const runs = await Promise.all(Array.from({ length: 6 }, run));
+      expect(runs.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+      const most = Math.max(...runs.map((r) => (JSON.parse(r.body) as { max: number }).max));
+      if (allowed) expect(most).toBeGreaterThan(1);
+      else expect(most).toBe(1);
+    });
+  }
+});
+
 describe('the self-replacing proxy', () => {
   it('runs the README transcript', async () => {
     // The README builds with `go build`; these are the same packages.
