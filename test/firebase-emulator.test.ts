@@ -45,6 +45,7 @@ async function answer(url: string, init: RequestInit = {}): Promise<Answer> {
   const text = await res.text();
   let body: unknown = text;
   if (res.headers.get('content-type')?.startsWith('application/json')) body = JSON.parse(text);
+  else if (text.startsWith('data: ')) body = { sse: text.split('\n\n').filter(Boolean).map((e) => JSON.parse(e.slice('data: '.length)) as unknown) };
   else if (res.headers.get('content-type')?.startsWith('text/html')) body = '(an HTML error page)';
   return {
     status: res.status,
@@ -84,6 +85,15 @@ const callableCases: Array<[string, RequestInit]> = [
       body: '{"data":{"a":1,"b":2}}',
     },
   ],
+  ['JSON with a charset, the type in capitals', { method: 'POST', headers: { 'content-type': 'Application/JSON; charset=utf-8' }, body: '{"data":{"a":1,"b":2}}' }],
+  ['a top-level array', { method: 'POST', headers: json, body: '[{"data":1}]' }],
+  [
+    'an Int64Value that is not a number',
+    { method: 'POST', headers: json, body: '{"data":{"a":{"@type":"type.googleapis.com/google.protobuf.Int64Value","value":"x"},"b":2}}' },
+  ],
+  ['an empty Bearer token', { method: 'POST', headers: { ...json, authorization: 'Bearer ' }, body: '{"data":{"a":1,"b":2}}' }],
+  ['a streaming client (Accept: text/event-stream)', { method: 'POST', headers: { ...json, accept: 'text/event-stream' }, body: '{"data":{"a":1,"b":2}}' }],
+  ['a streaming client with no data', { method: 'POST', headers: { ...json, accept: 'text/event-stream' }, body: '{}' }],
   ['a CORS preflight', { method: 'OPTIONS', headers: { origin: 'https://example.com', 'access-control-request-method': 'POST' } }],
   ['a call from another origin', { method: 'POST', headers: { ...json, origin: 'https://example.com' }, body: '{"data":{"a":1,"b":2}}' }],
 ];

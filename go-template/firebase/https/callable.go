@@ -102,7 +102,9 @@ func CallableHandler(opts CallableOptions, fn CallableFunc) http.HandlerFunc {
 			out, status = []byte(`{"error":{"message":"INTERNAL","status":"INTERNAL"}}`), http.StatusInternalServerError
 		}
 		if streaming {
-			w.Header().Set("Content-Type", "text/event-stream")
+			// As the SDK answers a streaming client: 200, server-sent events,
+			// and no Content-Type (nil keeps net/http from sniffing one).
+			w.Header()["Content-Type"] = nil
 			w.WriteHeader(http.StatusOK)
 			fmt.Fprintf(w, "data: %s\n\n", out)
 			return
