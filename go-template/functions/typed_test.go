@@ -23,7 +23,7 @@ func TestTyped(t *testing.T) {
 	h := httpHandler(f.http)
 	for _, c := range []struct {
 		body, want, status string
-		code           int
+		code               int
 	}{
 		{`{"first_name":"Ada"}`, `{"message":"Hello Ada!"}`, "", 200},
 		{`{}`, "no name", "error", 500},
