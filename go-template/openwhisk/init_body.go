@@ -34,31 +34,12 @@ func parseInit(body []byte) (initRequest, error) {
 
 // codeSpan finds value.code's string, quotes included, in body: [start, end).
 func codeSpan(body []byte) (start, end int, ok bool) {
-	s := &spanScanner{b: body}
-	s.ws()
-	var valueAt = -1
-	if !s.object(0, func(key []byte, at int) bool {
-		if ok, exact := keyIs(key, "value"); ok {
-			if !exact || valueAt >= 0 {
-				return false
-			}
-			valueAt = at
-		}
-		return true
-	}) || valueAt < 0 {
+	value, ok := member(body, 0, 0, "value")
+	if !ok {
 		return 0, 0, false
 	}
-	v := &spanScanner{b: body, i: valueAt}
-	start = -1
-	if !v.object(1, func(key []byte, at int) bool {
-		if ok, exact := keyIs(key, "code"); ok {
-			if !exact || start >= 0 || body[at] != '"' {
-				return false
-			}
-			start = at
-		}
-		return true
-	}) || start < 0 {
+	start, ok = member(body, value, 1, "code")
+	if !ok || body[start] != '"' {
 		return 0, 0, false
 	}
 	c := &spanScanner{b: body, i: start}
@@ -66,6 +47,25 @@ func codeSpan(body []byte) (start, end int, ok bool) {
 		return 0, 0, false
 	}
 	return start, c.i, true
+}
+
+// member walks the object at offset at and returns the offset of the value
+// of its one member named exactly field; not ok when there is none, more than
+// one, or a key encoding/json might take for it.
+func member(body []byte, at, depth int, field string) (value int, ok bool) {
+	s := &spanScanner{b: body, i: at}
+	s.ws()
+	value = -1
+	walked := s.object(depth, func(key []byte, offset int) bool {
+		if match, exact := keyIs(key, field); match {
+			if !exact || value >= 0 {
+				return false
+			}
+			value = offset
+		}
+		return true
+	})
+	return value, walked && value >= 0
 }
 
 // keyIs: whether key names field as encoding/json matches names (ignoring
