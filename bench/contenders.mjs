@@ -156,6 +156,31 @@ export const CONTENDERS = [
   },
 ];
 
+/**
+ * An idle swap: the plain host with no load but the watcher's one keep-alive
+ * connection, polled back to back; SIGUSR2, then the first answer from Go.
+ */
+export async function idleSwap() {
+  const port = await freePort();
+  const proc = pinned(0, process.execPath, [path.join(root, 'bench', 'hosts', 'plain-swap.js')], { env: env(port), stdio: ['ignore', 'pipe', 'inherit'] });
+  let watcher;
+  try {
+    const lines = readLines(proc);
+    await firstAnswer(port, performance.now());
+    watcher = pinned(1, bin('loadgen'), ['-addr', `127.0.0.1:${port}`, '-watch'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const watched = readLines(watcher);
+    await waitFor(watched, (l) => l === 'ready');
+    await sleep(100);
+    process.kill(proc.pid, 'SIGUSR2');
+    const swapAt = BigInt(JSON.parse(await waitFor(lines, (l) => l.startsWith('{"swapAt"'))).swapAt);
+    const firstGo = BigInt(await waitFor(watched, (l) => /^\d+$/.test(l)));
+    return Number(firstGo - swapAt) / 1e6;
+  } finally {
+    if (watcher) kill(watcher);
+    kill(proc);
+  }
+}
+
 // OpenWhisk: /init with a binary to the first /run, for nodego's
 // self-replacing proxy and for the actionloop design (the upstream Go runtime's).
 export const OPENWHISK_DESIGNS = ['nodego', 'actionloop'];

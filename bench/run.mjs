@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { COLD_STARTS, CONTENDERS, linkNodego, NODE_RUNTIME_ACTIONS, nodeRuntimeInit, OPENWHISK_DESIGNS, openwhiskInitToRun, prepareFastStart, prepareNodeRuntimeActions, reinitUnderLoad } from './contenders.mjs';
+import { COLD_STARTS, CONTENDERS, idleSwap, linkNodego, NODE_RUNTIME_ACTIONS, nodeRuntimeInit, OPENWHISK_DESIGNS, openwhiskInitToRun, prepareFastStart, prepareNodeRuntimeActions, reinitUnderLoad } from './contenders.mjs';
 import { build, CONNECTIONS, firstAnswer, freePort, kill, loadgen, log, root, sleep, treeCpuMs, treeRssMiB } from './harness.mjs';
 import { writeReports } from './report.mjs';
 
@@ -72,6 +72,9 @@ async function main() {
       }
     }
   }
+  const idleSwaps = [];
+  for (let round = 1; round <= REPEATS * 2; round++) idleSwaps.push(await idleSwap());
+  log(`idle swaps (ms): ${idleSwaps.map((x) => x.toFixed(2)).join(' ')}`);
   const openwhisk = { nodego: [], actionloop: [] };
   for (let round = 1; round <= REPEATS * 2; round++) {
     for (const design of shuffle(OPENWHISK_DESIGNS)) openwhisk[design].push(await openwhiskInitToRun(design));
@@ -107,7 +110,7 @@ async function main() {
     reinit.push(await reinitUnderLoad(QUICK ? 4 : 8, QUICK ? 2 : 4));
     log(`re-init under load, round ${round}: ${JSON.stringify(reinit.at(-1))}`);
   }
-  const results = { versions: versions(), quick: QUICK, repeats: REPEATS, seconds: SECONDS, connections: CONNECTIONS, contenders: CONTENDERS.map(({ id, label }) => ({ id, label })), samples, openwhisk, nodeRuntime, reinit, coldStarts, coldStartLabels: COLD_STARTS.map(({ id, label }) => ({ id, label })) };
+  const results = { versions: versions(), quick: QUICK, repeats: REPEATS, seconds: SECONDS, connections: CONNECTIONS, contenders: CONTENDERS.map(({ id, label }) => ({ id, label })), samples, idleSwaps, openwhisk, nodeRuntime, reinit, coldStarts, coldStartLabels: COLD_STARTS.map(({ id, label }) => ({ id, label })) };
   const written = writeReports(root, results);
   log(`wrote ${written.join(', ')}`);
 }
