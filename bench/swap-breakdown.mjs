@@ -72,7 +72,7 @@ async function main() {
 Written by \`npm run bench:swap\` on ${new Date().toISOString()} (Node ${process.version}, ${ROUNDS} swaps of
 \`bench/hosts/plain-swap.js\` into \`bench/go/gohello\`, no load), from the swapping process's system calls as
 strace sees them. strace slows every traced call and the attach, so the sum is longer than the swap's
-unobserved time (about 6.5 ms from \`swap()\` to the first answer in \`npm run bench\`); the split is the result.
+unobserved time (the idle swap of \`npm run bench\`, in docs/benchmarks.md); the split is the result.
 
 ${table}
 
