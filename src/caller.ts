@@ -1,6 +1,7 @@
 // The module that called into nodego: where a function's package.json and
 // bin/ live when no option says otherwise, and whether it is the program's
 // entry point.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,6 +36,16 @@ export function callerFile(): string | undefined {
  */
 export function mainModuleFile(): string | undefined {
   return (process as { mainModule?: NodeModule }).mainModule?.filename;
+}
+
+/** main (default: the entry module) with links resolved: node_modules/.bin/<x> links to the package's file. */
+export function realMainModuleFile(main: string | undefined = mainModuleFile()): string | undefined {
+  if (!main) return undefined;
+  try {
+    return fs.realpathSync(main);
+  } catch {
+    return main; // keep the name as given
+  }
 }
 
 export function callerDir(): string {

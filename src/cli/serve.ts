@@ -2,9 +2,10 @@
 // platform would (the Functions Framework when the function depends on it,
 // the Firebase emulator for a Firebase codebase, else node index.js), on
 // http://localhost:PORT; a changed .go file (or go.mod, go.sum) rebuilds and
-// restarts it (the Firebase emulator reloads the rebuilt codebase itself). The watcher is chokidar: editors
-// that save by writing a new file and renaming it over the old one (vim,
-// JetBrains, sed -i) lose a plain fs.watch on Linux.
+// restarts it (the Firebase emulator reloads the rebuilt codebase itself).
+// The watcher is chokidar: editors that save by writing a new file and
+// renaming it over the old one (vim, JetBrains, sed -i) lose a plain
+// fs.watch on Linux.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { watch, type FSWatcher } from 'chokidar';
 import * as fs from 'node:fs';

@@ -74,7 +74,7 @@ func OnCall(id string, opts CallableOptions, fn CallableFunc) {
 // CallableHandler is the callable protocol around fn, for tests and for
 // mounting without registration.
 func CallableHandler(opts CallableOptions, fn CallableFunc) http.HandlerFunc {
-	c := cors{origins: opts.CORS, methods: "POST"}
+	c, policy := cors{origins: opts.CORS, methods: "POST"}, tokenPolicyFromEnv()
 	if debugFeature(os.Getenv, "enableCors") {
 		c.origins = nil // the emulator allows every origin
 	}
@@ -82,7 +82,7 @@ func CallableHandler(opts CallableOptions, fn CallableFunc) http.HandlerFunc {
 		if c.handle(w, r) {
 			return
 		}
-		result, err := call(r, opts, fn)
+		result, err := call(r, opts, policy, fn)
 		streaming := r.Header.Get("Accept") == "text/event-stream"
 		var body any
 		status := http.StatusOK
@@ -117,7 +117,7 @@ func CallableHandler(opts CallableOptions, fn CallableFunc) http.HandlerFunc {
 }
 
 // call validates the request as the SDK does, checks its tokens and runs fn.
-func call(r *http.Request, opts CallableOptions, fn CallableFunc) (result any, err error) {
+func call(r *http.Request, opts CallableOptions, policy tokenPolicy, fn CallableFunc) (result any, err error) {
 	data, why := callableData(r)
 	if why != "" {
 		logLine("WARNING", why)
@@ -125,7 +125,7 @@ func call(r *http.Request, opts CallableOptions, fn CallableFunc) (result any, e
 		return nil, NewError(InvalidArgument, "Bad Request")
 	}
 	req := &CallableRequest{RawRequest: r, InstanceIDToken: r.Header.Get("Firebase-Instance-ID-Token")}
-	authStatus, appStatus := checkTokens(r, req)
+	authStatus, appStatus := checkTokens(r, req, policy)
 	if authStatus == tokenInvalid {
 		return nil, NewError(Unauthenticated, "Unauthenticated")
 	}

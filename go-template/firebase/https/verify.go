@@ -19,12 +19,23 @@ const (
 
 var bearer = regexp.MustCompile(`(?i)^Bearer (.*)$`)
 
+// tokenPolicy is how a callable checks tokens, read from the environment
+// once: the project they must be for, and whether to skip verification as
+// the SDK does in the emulator (skipTokenVerification).
+type tokenPolicy struct {
+	project string
+	skip    bool
+}
+
+func tokenPolicyFromEnv() tokenPolicy {
+	return tokenPolicy{project: projectID(), skip: debugFeature(os.Getenv, "skipTokenVerification")}
+}
+
 // checkTokens is the SDK's checkTokens: the Authorization ID token and the
 // X-Firebase-AppCheck token, verified, or only decoded where the SDK skips
-// verification (the emulator's skipTokenVerification).
-func checkTokens(r *http.Request, req *CallableRequest) (auth, app tokenStatus) {
-	skip := debugFeature(os.Getenv, "skipTokenVerification")
-	project := projectID()
+// verification.
+func checkTokens(r *http.Request, req *CallableRequest, policy tokenPolicy) (auth, app tokenStatus) {
+	skip, project := policy.skip, policy.project
 	auth, app = tokenMissing, tokenMissing
 	if header := r.Header.Get("Authorization"); header != "" {
 		auth = tokenInvalid

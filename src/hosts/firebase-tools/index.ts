@@ -6,8 +6,7 @@
 // swaps at once and the Go runtime binds PORT itself; FUNCTION_TARGET,
 // FUNCTION_SIGNATURE_TYPE and the discovery variables are already in the
 // environment.
-import * as fs from 'node:fs';
-import { mainModuleFile } from '../../caller.js';
+import { realMainModuleFile } from '../../caller.js';
 import type { Host } from '../host.js';
 import { runningRequest } from '../requests.js';
 
@@ -17,7 +16,7 @@ const SDK_DISCOVERY = /[\\/]firebase-functions[\\/]lib[\\/]bin[\\/]firebase-func
 export const firebaseTools: Host = {
   name: 'firebase-tools',
   detect() {
-    const main = realMain();
+    const main = realMainModuleFile();
     if (!main) return undefined;
     if (EMULATOR_RUNTIME.test(main)) return { why: "loaded by the Firebase functions emulator's runtime" };
     if (SDK_DISCOVERY.test(main) && process.env.FUNCTIONS_CONTROL_API === 'true') {
@@ -27,13 +26,3 @@ export const firebaseTools: Host = {
   },
   owed: runningRequest,
 };
-
-function realMain(): string | undefined {
-  const main = mainModuleFile();
-  if (!main) return undefined;
-  try {
-    return fs.realpathSync(main);
-  } catch {
-    return main;
-  }
-}

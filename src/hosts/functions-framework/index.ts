@@ -3,9 +3,8 @@
 // runtime binds the port itself. Its flags and variables reach Go as the
 // variables, resolved by the framework's own option parser, so the
 // precedence (flag over variable over default) is exactly the framework's.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { mainModuleFile } from '../../caller.js';
+import { mainModuleFile, realMainModuleFile } from '../../caller.js';
 import { NodegoError } from '../../errors.js';
 import type { Host } from '../host.js';
 import { runningRequest } from '../requests.js';
@@ -27,14 +26,8 @@ const MAIN = /[\\/]@google-cloud[\\/]functions-framework[\\/]build[\\/]src[\\/]m
  * given: node_modules/.bin/functions-framework is a link to it).
  */
 export function functionsFrameworkMain(main: string | undefined = mainModuleFile()): string | undefined {
-  if (!main) return undefined;
-  let real = main;
-  try {
-    real = fs.realpathSync(main);
-  } catch {
-    // keep the name as given
-  }
-  return MAIN.test(real) ? real : undefined;
+  const real = realMainModuleFile(main);
+  return real && MAIN.test(real) ? real : undefined;
 }
 
 interface FrameworkOptions {
