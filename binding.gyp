@@ -7,7 +7,8 @@
         "native/errno_name.cc",
         "native/exec_fix.cc",
         "native/fd_ops.cc",
-        "native/handoff_exec.cc"
+        "native/handoff_exec.cc",
+        "native/memory_releaser.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

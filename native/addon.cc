@@ -169,6 +169,7 @@ Napi::Value ExecHandoff(const Napi::CallbackInfo& info) {
   if (!ReadIntArray(o.Get("inherit"), &request.inherit)) {
     return ThrowType(env, "execHandoff: inherit must be an array of fds");
   }
+  request.releaseMemory = o.Get("releaseMemory").ToBoolean();
   nodego::ExecFailure failure = nodego::HandOffAndExec(request);
   return ThrowNodego(env, "NODEGO_E_EXEC",
                      "execve of " + request.path + " failed with " + nodego::ErrnoName(failure.error) + "; Node keeps serving",

@@ -7,6 +7,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <string>
+
+#include "memory_releaser.h"
 
 namespace nodego {
 namespace {
@@ -128,7 +131,7 @@ ExecFailure HandOffAndExec(const ExecRequest& request) {
     if (fd < firstFree) return ExecFailure{EINVAL, "inherit"};
   }
   std::vector<char*> argv = CStrings(request.argv);
-  std::vector<char*> envp = CStrings(request.env);
+  std::vector<std::string> env = request.env;
 
   Undo undo;
   sigset_t all;
@@ -167,12 +170,21 @@ ExecFailure HandOffAndExec(const ExecRequest& request) {
   }
   PrepareStdio(&undo);
 
+  // Cloned with every signal blocked, so no Node handler ever runs in it.
+  MemoryReleaser releaser;
+  if (request.releaseMemory && StartMemoryReleaser(&releaser)) {
+    env.push_back("NODEGO_RELEASER=" + std::to_string(releaser.pid));
+  }
+  std::vector<char*> envp = CStrings(env);
+
   // The new program inherits this thread's mask: hand it an empty one.
   sigset_t none;
   sigemptyset(&none);
   pthread_sigmask(SIG_SETMASK, &none, nullptr);
   execve(request.path.c_str(), argv.data(), envp.data());
-  return Fail(&undo, errno, "execve");
+  const int error = errno;
+  StopMemoryReleaser(&releaser);
+  return Fail(&undo, error, "execve");
 }
 
 }  // namespace nodego

@@ -18,6 +18,9 @@ struct ExecRequest {
   // Fds that keep their numbers and only lose FD_CLOEXEC. Each must be at or
   // above 3 + listeners.size(), so that placing the listeners cannot hit them.
   std::vector<int> inherit;
+  // Free Node's memory beside the new program, not before it (see
+  // memory_releaser.h). Only for a program that reaps NODEGO_RELEASER.
+  bool releaseMemory = false;
 };
 
 struct ExecFailure {

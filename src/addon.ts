@@ -13,6 +13,11 @@ export interface ExecRequest {
   listeners: number[];
   /** Fds that keep their number and only lose FD_CLOEXEC. */
   inherit: number[];
+  /**
+   * Free Node's memory beside the new program rather than inside execve
+   * (native/memory_releaser.h); the program must reap NODEGO_RELEASER.
+   */
+  releaseMemory?: boolean;
 }
 
 /** native/addon.cc. Its failures are NodegoErrors (see setErrorClass). */

@@ -88,6 +88,7 @@ describe('execve itself failing', () => {
     expect(event.message).toMatch(/E2BIG.*Node keeps serving: the arguments and environment are over the kernel limit/);
     expect(event.fdsAfter).toEqual(event.fdsBefore);
     expect(event.signalsAfter).toEqual(event.signalsBefore);
+    expect(event.childrenAfter).toEqual(event.childrenBefore); // the memory releaser reaped
     await expectNodeStillServing();
   });
 
@@ -101,6 +102,7 @@ describe('execve itself failing', () => {
       expect(event.message).toMatch(/ETXTBSY.*wait for it to finish and retry/);
       expect(event.fdsAfter).toEqual(event.fdsBefore);
       expect(event.signalsAfter).toEqual(event.signalsBefore);
+      expect(event.childrenAfter).toEqual(event.childrenBefore);
     } finally {
       fs.closeSync(writer);
     }

@@ -11,6 +11,6 @@ const server = http.createServer((req, res) => {
 });
 server.listen(Number(process.env.PORT), () => process.stdout.write('{"event":"listening"}\n'));
 process.on('SIGUSR2', () => {
-  process.stdout.write(`{"swapAt":${nowNs()}}\n`);
+  process.stdout.write(`{"swapAt":${nowNs()},"swapAtMono":${process.hrtime.bigint()}}\n`);
   nodego.swap({ binary: process.env.BENCH_BINARY }).catch((err) => process.stderr.write(`${err.message}\n`));
 });

@@ -13,6 +13,7 @@ const Supported = true
 // close-on-exec, so that no child process of the function inherits them.
 func init() {
 	receive(os.LookupEnv, os.Unsetenv, os.Getpid())
+	reapReleaser(os.LookupEnv, os.Unsetenv)
 }
 
 func receive(lookup func(string) (string, bool), unset func(string) error, pid int) {

@@ -29,6 +29,8 @@ export function executeHandoff(plan: Handoff): false {
       env: plan.env,
       listeners: plan.listeners.map((l) => l.fd),
       inherit: plan.inherit,
+      // Only nodego's Go runtime reaps the helper this leaves (NODEGO_RELEASER).
+      releaseMemory: plan.binary.speaksNodego,
     });
   } finally {
     // Reached only when the process is still Node.
