@@ -6,6 +6,7 @@
         "native/addon.cc",
         "native/errno_name.cc",
         "native/exec_fix.cc",
+        "native/executable_facts.cc",
         "native/fd_ops.cc",
         "native/handoff_exec.cc",
         "native/memory_releaser.cc"

@@ -7,6 +7,7 @@
 
 #include "errno_name.h"
 #include "exec_fix.h"
+#include "executable_facts.h"
 #include "fd_ops.h"
 #include "handoff_exec.h"
 
@@ -176,6 +177,27 @@ Napi::Value ExecHandoff(const Napi::CallbackInfo& info) {
                      nodego::ExecFix(failure.error), failure.error, failure.syscall, request.path);
 }
 
+// executableFacts(path): { machine, interpreter?, goVersion?, modules? } of a
+// well-formed executable ELF file, or null (src/binary.ts says what is wrong).
+Napi::Value ExecutableFacts(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsString()) return ThrowType(env, "executableFacts(path): path must be a string");
+  const std::string path = info[0].As<Napi::String>().Utf8Value();
+  if (path.find('\0') != std::string::npos) return env.Null();
+  const std::optional<nodego::ExecutableFacts> facts = nodego::ReadExecutableFacts(path);
+  if (!facts) return env.Null();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("machine", Napi::Number::New(env, facts->machine));
+  if (!facts->interpreter.empty()) out.Set("interpreter", Napi::String::New(env, facts->interpreter));
+  if (facts->isGo) {
+    out.Set("goVersion", Napi::String::New(env, facts->goVersion));
+    Napi::Array modules = Napi::Array::New(env, facts->modules.size());
+    for (size_t i = 0; i < facts->modules.size(); i++) modules.Set(static_cast<uint32_t>(i), Napi::String::New(env, facts->modules[i]));
+    out.Set("modules", modules);
+  }
+  return out;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new AddonData());
   exports.Set("isNonBlocking", Napi::Function::New(env, IsNonBlocking, "isNonBlocking"));
@@ -184,6 +206,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("dupAbove", Napi::Function::New(env, DupAbove, "dupAbove"));
   exports.Set("createMemfd", Napi::Function::New(env, CreateMemfd, "createMemfd"));
   exports.Set("onMainThread", Napi::Function::New(env, OnMainThread, "onMainThread"));
+  exports.Set("executableFacts", Napi::Function::New(env, ExecutableFacts, "executableFacts"));
   exports.Set("execHandoff", Napi::Function::New(env, ExecHandoff, "execHandoff"));
   return exports;
 }

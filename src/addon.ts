@@ -31,6 +31,12 @@ export interface NativeAddon {
   /** A close-on-exec memfd at the lowest free number >= minFd holding bytes. */
   createMemfd(name: string, bytes: Uint8Array, minFd: number): number;
   onMainThread(): boolean;
+  /**
+   * Machine, loader and Go build information of a well-formed executable ELF
+   * file; null for anything else (src/binary.ts says what). Absent in addons
+   * built before it.
+   */
+  executableFacts?(path: string): { machine: number; interpreter?: string; goVersion?: string; modules?: string[] } | null;
   execHandoff(request: ExecRequest): never;
   /** The class the addon throws: NodegoError(code, problem, fix, extra). */
   setErrorClass(ctor: typeof NodegoError): void;

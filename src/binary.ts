@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NodegoError } from './errors.js';
+import { addon, type NativeAddon } from './addon.js';
 import { cpuByNode } from './arch.js';
 import { readElf } from './elf.js';
 import { goBuildInfo, NODEGO_MODULE } from './go-buildinfo.js';
@@ -76,6 +77,40 @@ export function validateBinary(file: string, arch: string = process.arch, where 
     return inspect(fd, file, stat.size, arch, where);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * validateBinary for this machine, as the swap needs it: the addon reads a
+ * well-formed binary in one call, where the same reads in JavaScript, cold
+ * at the swap, cost about a millisecond and a half of it. Anything the addon
+ * does not accept as is (and any machine without the addon) goes to
+ * validateBinary, which says what is wrong; test/unit/binary-cases.test.ts
+ * holds both to the same verdicts.
+ */
+export function validateBinaryHere(file: string): BinaryInfo {
+  const facts = nativeFacts(file);
+  const cpu = cpuByNode(process.arch);
+  if (!facts || !cpu || facts.machine !== cpu.elfMachine) return validateBinary(file);
+  // A loader that is missing, or any loader under Go (cgo): validateBinary's refusals.
+  if (facts.interpreter !== undefined && (facts.goVersion !== undefined || !fs.existsSync(facts.interpreter))) return validateBinary(file);
+  return {
+    path: file,
+    format: 'elf',
+    arch: cpu.node,
+    ...(facts.interpreter ? { interpreter: facts.interpreter } : {}),
+    ...(facts.goVersion !== undefined ? { goVersion: facts.goVersion } : {}),
+    speaksNodego: facts.modules?.includes(NODEGO_MODULE) ?? false,
+  };
+}
+
+type Facts = NonNullable<ReturnType<NonNullable<NativeAddon['executableFacts']>>>;
+
+function nativeFacts(file: string): Facts | undefined {
+  try {
+    return addon().executableFacts?.(file) ?? undefined;
+  } catch {
+    return undefined; // no addon here: the JavaScript reader decides
   }
 }
 

@@ -5,7 +5,7 @@
 import type * as net from 'node:net';
 import * as path from 'node:path';
 import { addon } from './addon.js';
-import { resolveBinary, validateBinary, type BinaryInfo } from './binary.js';
+import { resolveBinary, validateBinaryHere, type BinaryInfo } from './binary.js';
 import { callerDir } from './caller.js';
 import { NodegoError } from './errors.js';
 import { executeHandoff } from './handoff/execute.js';
@@ -71,8 +71,10 @@ interface Prepared {
 
 /** Options checked and defaults filled in; throws before anything is touched. */
 function prepare(options: SwapOptions): Prepared {
-  const dir = path.resolve(options.dir ?? callerDir());
-  const binary = validateBinary(resolveBinary(dir, options.binary));
+  // The caller's directory takes a stack walk: only when a path depends on it.
+  const absolute = options.binary !== undefined && path.isAbsolute(options.binary);
+  const dir = path.resolve(options.dir ?? (absolute ? path.dirname(options.binary!) : callerDir()));
+  const binary = validateBinaryHere(resolveBinary(dir, options.binary));
   if (!addon().onMainThread()) {
     throw new NodegoError('NODEGO_E_THREAD', 'a swap was asked for from a worker thread', 'call nodego from the main thread');
   }

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cpuByNode } from '../../dist/arch.js';
-import { validateBinary } from '../../dist/binary.js';
+import { validateBinary, validateBinaryHere } from '../../dist/binary.js';
 
 interface Case {
   name: string;
@@ -57,19 +57,24 @@ function make(c: Case, file: string): void {
   fs.chmodSync(file, c.mode ?? 0o755);
 }
 
+/** The verdict: 'ok' with what was read, or the refusal's code and message. */
+function verdict(check: (file: string) => unknown, file: string): { code: string; info?: unknown; message?: string } {
+  try {
+    return { code: 'ok', info: check(file) };
+  } catch (err) {
+    return { code: (err as { code?: string }).code ?? `untyped: ${(err as Error).message}`, message: (err as Error).message };
+  }
+}
+
 describe('binary validation: the shared cases', () => {
   it('has cases', () => expect(cases.length).toBeGreaterThanOrEqual(10));
   cases.forEach((c, i) => {
-    it(`${c.name}: ${c.code}`, () => {
+    it(`${c.name}: ${c.code}, from the JavaScript reader and from the swap's (the addon's)`, () => {
       const file = path.join(dir, `case-${i}`);
       make(c, file);
-      let got = 'ok';
-      try {
-        validateBinary(file);
-      } catch (err) {
-        got = (err as { code?: string }).code ?? `untyped: ${(err as Error).message}`;
-      }
-      expect(got).toBe(c.code);
+      const js = verdict(validateBinary, file);
+      expect(js.code).toBe(c.code);
+      expect(verdict(validateBinaryHere, file)).toEqual(js);
     });
   });
 });
