@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { bin, firstAnswer, freePort, frameworkMain, kill, loadgen, pinned, readLines, root, sleep, waitFor } from './harness.mjs';
+import { bin, firstAnswer, freePort, frameworkMain, kill, loadgen, pinned, readLines, root, sleep, startEnv, waitFor } from './harness.mjs';
 
 const env = (port, extra = {}) => ({ ...process.env, PORT: String(port), BENCH_BINARY: bin('gohello'), FUNCTION_TARGET: 'hello', ...extra });
 
@@ -85,7 +85,7 @@ export const CONTENDERS = [
     async start(port) {
       const t0 = performance.now();
       const proc = pinned(0, process.execPath, [path.join(root, 'bench', 'hosts', 'plain-swap.js')], { env: env(port), stdio: ['ignore', 'pipe', 'inherit'] });
-      const lines = readLines(proc);
+      readLines(proc); // drains its stdout
       const coldStartMs = await firstAnswer(port, t0);
       const watcher = pinned(1, bin('loadgen'), ['-addr', `127.0.0.1:${port}`, '-watch'], { stdio: ['ignore', 'pipe', 'inherit'] });
       const watched = readLines(watcher);
@@ -93,8 +93,8 @@ export const CONTENDERS = [
       const duringSwap = loadgen(port, 1.5);
       await sleep(400);
       process.kill(proc.pid, 'SIGUSR2');
-      const swapAt = BigInt(JSON.parse(await waitFor(lines, (l) => l.startsWith('{"swapAt"'))).swapAt);
       const firstGo = BigInt(await waitFor(watched, (l) => /^\d+$/.test(l)));
+      const swapAt = BigInt(startEnv(proc.pid, 'BENCH_SWAP_AT'));
       const load = await duringSwap;
       return { proc, coldStartMs, swapMs: Number(firstGo - swapAt) / 1e6, swapFailures: load.errors + load.non200, swapRequests: load.requests };
     },
@@ -165,15 +165,15 @@ export async function idleSwap() {
   const proc = pinned(0, process.execPath, [path.join(root, 'bench', 'hosts', 'plain-swap.js')], { env: env(port), stdio: ['ignore', 'pipe', 'inherit'] });
   let watcher;
   try {
-    const lines = readLines(proc);
+    readLines(proc); // drains its stdout
     await firstAnswer(port, performance.now());
     watcher = pinned(1, bin('loadgen'), ['-addr', `127.0.0.1:${port}`, '-watch'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const watched = readLines(watcher);
     await waitFor(watched, (l) => l === 'ready');
     await sleep(100);
     process.kill(proc.pid, 'SIGUSR2');
-    const swapAt = BigInt(JSON.parse(await waitFor(lines, (l) => l.startsWith('{"swapAt"'))).swapAt);
     const firstGo = BigInt(await waitFor(watched, (l) => /^\d+$/.test(l)));
+    const swapAt = BigInt(startEnv(proc.pid, 'BENCH_SWAP_AT'));
     return Number(firstGo - swapAt) / 1e6;
   } finally {
     if (watcher) kill(watcher);

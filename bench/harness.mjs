@@ -114,6 +114,13 @@ export function treeCpuMs(pid) {
   return (ticks * 1000) / clockTicks;
 }
 
+/** A variable of the environment pid was exec'd with (the Go process after a swap). */
+export function startEnv(pid, name) {
+  const entry = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((kv) => kv.startsWith(`${name}=`));
+  if (!entry) throw new Error(`process ${pid} was not started with ${name}`);
+  return entry.slice(name.length + 1);
+}
+
 export function readLines(proc) {
   const lines = [];
   proc.stdout?.on('data', (d) => lines.push(...String(d).split('\n').filter(Boolean)));

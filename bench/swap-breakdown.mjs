@@ -1,88 +1,126 @@
 #!/usr/bin/env node
-// npm run bench:swap: where the time of an idle swap goes, from the system
-// calls of the swapping process, as strace (-ttt, µs clock) sees them: the
-// Node side (swap() to execve: quiet point, plan, addon), execve itself (the
-// kernel: Node's threads stopped, its memory unmapped, the Go binary mapped),
-// the Go runtime's start to the hand-off's receiving (the runtime's init,
-// then nodego's handoff package init, its first call: open /dev/null), then
-// adoption to serving (Go's first accept on the adopted listener). strace adds a little to each
-// traced call; the split, not the sum, is the result. Needs strace.
-import { spawn } from 'node:child_process';
+// npm run bench:swap: where the time of an idle swap goes. Each round swaps
+// bench/hosts/plain-swap.js into gohello while one keep-alive client polls,
+// as the bench's idle swap does, and reads one clock (CLOCK_MONOTONIC) at:
+// swap() (the host passes it to Go in BENCH_SWAP_AT_MONO), execve's entry
+// and exit (perf's syscall tracepoints: two events, nothing else traced),
+// gohello's own package init (the Go runtime and every package it imports
+// have started by then), main, and the first request in the handler
+// (BENCH_TRACE=1). Rounds alternate with and without the memory releaser
+// (NODEGO_MEMORY_RELEASER=off), so the kernel's teardown of Node shows.
+// Without perf, Node's side and execve are one part.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { build, bin, freePort, log, root, sleep } from './harness.mjs';
+import { bin, build, freePort, log, pinned, readLines, root, sleep, startEnv, waitFor } from './harness.mjs';
 
-const ROUNDS = Number(process.argv[2] ?? 10);
+const ROUNDS = Number(process.argv[2] ?? 12);
+const HAVE_PERF = spawnSync('perf', ['--version']).status === 0;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
-async function once() {
+async function once(releaser) {
   const port = await freePort();
-  const host = spawn(process.execPath, [path.join(root, 'bench', 'hosts', 'plain-swap.js')], {
-    env: { ...process.env, PORT: String(port), BENCH_BINARY: bin('gohello'), FUNCTION_TARGET: 'hello' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  host.stdout.on('data', (d) => (out += d));
-  while (!out.includes('listening')) await sleep(5);
-  const trace = path.join(os.tmpdir(), `nodego-swap-${host.pid}.strace`);
-  const strace = spawn('strace', ['-f', '-ttt', '-T', '-qq', '--seccomp-bpf', '-e', 'trace=execve,openat,accept4,write', '-o', trace, '-p', String(host.pid)], { stdio: 'ignore' });
-  const traced = new Promise((r) => strace.once('exit', r));
-  await sleep(300); // attached
-  process.kill(host.pid, 'SIGUSR2');
-  while (!/"swapAt":(\d+)/.test(out)) await sleep(1);
-  const swapAt = Number(/"swapAt":(\d+)/.exec(out)[1]) / 1e9;
-  await sleep(300); // Go is serving by then
-  strace.kill('SIGINT'); // detach first, then end the process
-  await Promise.race([traced, sleep(2000)]);
-  strace.kill('SIGKILL');
-  host.kill('SIGKILL');
-  const lines = fs.readFileSync(trace, 'utf8').split('\n');
-  if (!process.env.KEEP_TRACE) fs.rmSync(trace, { force: true });
-  const at = (test) => {
-    const line = lines.find(test);
-    return line ? Number(line.split(/\s+/)[1]) : NaN;
-  };
-  const execLine = lines.find((l) => /execve\(".*gohello"/.test(l)) ?? '';
-  const execEnter = Number(execLine.split(/\s+/)[1]);
-  const execDone = execEnter + Number(/<([\d.]+)>\s*$/.exec(execLine)?.[1] ?? NaN);
-  const goInit = at((l) => l.includes('openat(') && l.includes('/dev/null') && Number(l.split(/\s+/)[1]) > execEnter);
-  // Serving: Go's first accept on the listener it adopted (EAGAIN: nobody waiting yet).
-  const serving = at((l) => l.includes('accept4(') && Number(l.split(/\s+/)[1]) > execEnter);
+  const env = { ...process.env, PORT: String(port), BENCH_BINARY: bin('gohello'), FUNCTION_TARGET: 'hello', BENCH_TRACE: '1' };
+  if (!releaser) env.NODEGO_MEMORY_RELEASER = 'off';
+  const host = pinned(0, process.execPath, [path.join(root, 'bench', 'hosts', 'plain-swap.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = readLines(host);
+  const err = readLines({ stdout: host.stderr });
+  let perf;
+  let watcher;
+  const data = path.join(os.tmpdir(), `nodego-swap-${host.pid}.perf`);
+  try {
+    await waitFor(out, (l) => l.includes('listening'));
+    watcher = pinned(1, bin('loadgen'), ['-addr', `127.0.0.1:${port}`, '-watch'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const watched = readLines(watcher);
+    await waitFor(watched, (l) => l === 'ready');
+    if (HAVE_PERF) {
+      // System-wide, not -p: following the process would make every thread Go
+      // starts carry perf's counters, and slow what is measured.
+      perf = spawn('perf', ['record', '-q', '-a', '-k', 'CLOCK_MONOTONIC', '-e', 'syscalls:sys_enter_execve,syscalls:sys_exit_execve', '-o', data], { stdio: 'ignore' });
+      await sleep(300); // attached
+    }
+    process.kill(host.pid, 'SIGUSR2');
+    const go = JSON.parse(await waitFor(err, (l) => l.startsWith('{"goInit"')));
+    const firstAnswer = BigInt(await waitFor(watched, (l) => /^\d+$/.test(l)));
+    const swapAt = BigInt(startEnv(host.pid, 'BENCH_SWAP_AT_MONO'));
+    const swapAtWall = BigInt(startEnv(host.pid, 'BENCH_SWAP_AT'));
+    const ms = (t) => Number(BigInt(t) - swapAt) / 1e6;
+    const row = { goInit: ms(go.goInit), goMain: ms(go.goMain), goFirst: ms(go.goFirst), answered: Number(firstAnswer - swapAtWall) / 1e6 };
+    if (perf) {
+      perf.kill('SIGINT');
+      await new Promise((resolve) => perf.once('exit', resolve));
+      perf = undefined;
+      const events = execFileSync('perf', ['script', '-i', data, '-F', 'pid,time,event'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+        .split('\n')
+        .map((l) => /^\s*(\d+)\s+([\d.]+):\s+syscalls:sys_(enter|exit)_execve/.exec(l))
+        .filter((m) => m && Number(m[1]) === host.pid)
+        .map((m) => m.slice(1))
+        .map(([, time, kind]) => ({ at: BigInt(time.replace('.', '')) * 1000n, kind }));
+      row.execEnter = ms(events.find((e) => e.kind === 'enter').at);
+      row.execExit = ms(events.find((e) => e.kind === 'exit').at);
+    }
+    return row;
+  } finally {
+    if (perf) perf.kill('SIGKILL');
+    if (watcher) watcher.kill('SIGKILL');
+    host.kill('SIGKILL');
+    fs.rmSync(data, { force: true });
+  }
+}
+
+/** The parts of a round, in order; each is the time since the previous mark. */
+function parts(r) {
+  const split = r.execEnter !== undefined;
   return {
-    nodeSide: (execEnter - swapAt) * 1000,
-    execve: (execDone - execEnter) * 1000,
-    goStart: (goInit - execDone) * 1000,
-    adoptToServing: (serving - goInit) * 1000,
-    total: (serving - swapAt) * 1000,
+    ...(split ? { nodeSide: r.execEnter, execve: r.execExit - r.execEnter, goStart: r.goInit - r.execExit } : { nodeSideExecveGoStart: r.goInit }),
+    goMain: r.goMain - r.goInit,
+    mainToHandler: r.goFirst - r.goMain,
+    toClient: r.answered - r.goFirst,
+    total: r.answered,
   };
+}
+
+/** How long gohello's package inits take, from the Go runtime's own trace (a direct start). */
+function packageInitMs() {
+  const run = spawnSync(bin('gohello'), [], { env: { ...process.env, PORT: '0', GODEBUG: 'inittrace=1' }, timeout: 1000, encoding: 'utf8' });
+  return (run.stderr ?? '').split('\n').reduce((sum, l) => sum + Number(/, ([\d.]+) ms clock/.exec(l)?.[1] ?? 0), 0);
 }
 
 async function main() {
   build();
-  const rounds = [];
-  for (let i = 0; i < ROUNDS; i++) rounds.push(await once());
-  const keys = Object.keys(rounds[0]);
-  const row = (k) => `| ${k} | ${median(rounds.map((r) => r[k])).toFixed(2)} | ${Math.min(...rounds.map((r) => r[k])).toFixed(2)}-${Math.max(...rounds.map((r) => r[k])).toFixed(2)} |`;
-  const table = ['| part of an idle swap | median ms | range |', '|---|---|---|', ...keys.map(row)].join('\n');
+  const rounds = { on: [], off: [] };
+  for (let i = 0; i < ROUNDS; i++) {
+    rounds.on.push(parts(await once(true)));
+    rounds.off.push(parts(await once(false)));
+  }
+  const inits = packageInitMs();
+  const keys = Object.keys(rounds.on[0]);
+  const cell = (list, k) => `${median(list.map((r) => r[k])).toFixed(2)} (${Math.min(...list.map((r) => r[k])).toFixed(2)}-${Math.max(...list.map((r) => r[k])).toFixed(2)})`;
+  const table = ['| part of an idle swap | ms, memory releaser on (the default) | ms, NODEGO_MEMORY_RELEASER=off |', '|---|---|---|', ...keys.map((k) => `| ${k} | ${cell(rounds.on, k)} | ${cell(rounds.off, k)} |`)].join('\n');
   log(table);
   const text = `# Where an idle swap's time goes
 
-Written by \`npm run bench:swap\` on ${new Date().toISOString()} (Node ${process.version}, ${ROUNDS} swaps of
-\`bench/hosts/plain-swap.js\` into \`bench/go/gohello\`, no load), from the swapping process's system calls as
-strace sees them. strace slows every traced call and the attach, so the sum is longer than the swap's
-unobserved time (the idle swap of \`npm run bench\`, in docs/benchmarks.md); the split is the result.
+Written by \`npm run bench:swap\` on ${new Date().toISOString()} (Node ${process.version}, ${os.cpus().length} CPUs, ${ROUNDS} swaps each way
+of \`bench/hosts/plain-swap.js\` into \`bench/go/gohello\`, the host on core 0, one keep-alive client polling from core 1;
+medians, ranges in brackets). One clock throughout: the host reads it at \`swap()\`, ${HAVE_PERF ? "perf's syscall tracepoints at execve's entry and exit (two events, system-wide: following the process would slow the threads Go starts)" : 'no execve marks (perf was not found: the first parts are one)'},
+gohello at its package init, at main and in the handler; the client's answer is on the wall clock against \`swap()\`'s.
 
 ${table}
 
-- **nodeSide**: \`swap()\` to the \`execve\` call: the quiet point, the plan (open fds, build information
-  of the binary), the addon placing fds and resetting signals. Node's part.
-- **execve**: the system call itself: the kernel stops Node's other threads, unmaps Node's memory and maps the
-  Go binary. The kernel's part; it grows with the size of Node's heap, not with anything nodego does.
-- **goStart**: the Go runtime's start to the first thing nodego's runtime does (its hand-off \`init\`,
-  opening /dev/null): the Go runtime's own initialisation (heap, GC, threads), before any user code.
-- **adoptToServing**: receiving the hand-off, adopting the listener and connections, to Go's first accept.
+- **nodeSide**: \`swap()\` to the \`execve\` call: options and the binary checked (the addon reads it), the quiet point
+  found, the plan, the fds placed, signals reset, the memory releaser started. Node's part, all of it cold code:
+  it runs once per process.
+- **execve**: the system call. The kernel stops Node's other threads, switches to a new address space and maps
+  the Go binary. Without the releaser it also frees Node's old address space here: the difference between the
+  two columns is that teardown, the kernel's work, which the releaser moves beside the Go process.
+- **goStart**: the Go runtime's start and the init of every package gohello imports (${inits.toFixed(2)} ms of it is
+  package init, from \`GODEBUG=inittrace=1\` on a direct start), to gohello's own package init.
+- **goMain**: the rest of init, to \`main\`.
+- **mainToHandler**: \`functions.Serve\`: the hand-off adopted (listener and the client's connection), the
+  server started, the client's waiting request read and routed to the handler.
+- **toClient**: the answer written and read by the client.
 `;
   fs.writeFileSync(path.join(root, 'docs', 'swap-breakdown.md'), text);
 }

@@ -4,6 +4,8 @@ import (
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -45,7 +47,10 @@ const (
 	EnvKeepAliveTimeout = "NODEGO_KEEP_ALIVE_TIMEOUT_MS"
 )
 
-var nodeHeaderSize = regexp.MustCompile(`(?:^|\s)--max-http-header-size[= ](\d+)`)
+// Compiled on first use: most starts have no such flag, and init time is cold-start time.
+var nodeHeaderSize = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:^|\s)--max-http-header-size[= ](\d+)`)
+})
 
 // resolve fills each zero field: the variable, else Node's default.
 func (l Limits) resolve(getenv func(string) string) Limits {
@@ -55,9 +60,11 @@ func (l Limits) resolve(getenv func(string) string) Limits {
 	}
 	if l.MaxHeaderBytes == 0 {
 		l.MaxHeaderBytes = NodeLimits.MaxHeaderBytes
-		if m := nodeHeaderSize.FindStringSubmatch(getenv("NODE_OPTIONS")); m != nil {
-			if n, err := strconv.Atoi(m[1]); err == nil && n > 0 {
-				l.MaxHeaderBytes = n
+		if opts := getenv("NODE_OPTIONS"); strings.Contains(opts, "--max-http-header-size") {
+			if m := nodeHeaderSize().FindStringSubmatch(opts); m != nil {
+				if n, err := strconv.Atoi(m[1]); err == nil && n > 0 {
+					l.MaxHeaderBytes = n
+				}
 			}
 		}
 		if n, ok := positive(EnvMaxHeaderSize); ok {

@@ -72,6 +72,16 @@ describe("Node's memory released beside the Go process", () => {
     expect(await kept.closedWithin(5_000)).toBe(true);
   });
 
+  it('NODEGO_MEMORY_RELEASER=off: no helper, execve frees the memory itself', async () => {
+    host = startHost('plain-host.js', { NODEGO_MEMORY_RELEASER: 'off' });
+    const port = portOf(await host.waitForEvent('listening'));
+    host.send({ cmd: 'swap', binary: bin('probe') });
+    await host.waitForLine((l) => l.startsWith('probe: started'));
+    expect(startEnvironment(host.pid).has('NODEGO_RELEASER')).toBe(false);
+    expect((await request({ host: '127.0.0.1', port, path: '/' })).headers['x-served-by']).toBe('go');
+    expect(children(host.pid)).toEqual([]);
+  });
+
   it('a receiver not built on nodego (it would not reap the helper) gets none', async () => {
     host = startHost('plain-host.js');
     const port = portOf(await host.waitForEvent('listening'));

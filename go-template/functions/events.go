@@ -51,7 +51,7 @@ func pubsubPush(body object, path string) object {
 		timestamp = time.Now().UTC().Format(time.RFC3339Nano)
 	}
 	var topic any
-	if t := pubsubTopicFromPath.FindString(path); t != "" {
+	if t := pubsubTopicFromPath().FindString(path); t != "" {
 		topic = t
 	}
 	data := object{"@type": pubsubMessageType, "data": msg["data"]}
@@ -87,7 +87,7 @@ func legacyFromCloudEvent(attrs map[string]string, body []byte) (object, error) 
 		}
 		return object{"context": context, "data": data}, nil
 	}
-	m := ceSource.FindStringSubmatch(attrs["source"])
+	m := ceSource().FindStringSubmatch(attrs["source"])
 	if m == nil {
 		return nil, fmt.Errorf("Failed to convert CloudEvent with invalid source: %q", attrs["source"])
 	}
@@ -107,7 +107,7 @@ func legacyFromCloudEvent(attrs map[string]string, body []byte) (object, error) 
 		resource = name
 		renameKeys(d, map[string]string{"createTime": "createdAt", "lastSignInTime": "lastSignedInAt"})
 	case serviceFirebaseDB:
-		resource = firebaseDBLocation.ReplaceAllString(resource.(string), "")
+		resource = firebaseDBLocation().ReplaceAllString(resource.(string), "")
 	case serviceStorage:
 		resource = object{"name": name + "/" + attrs["subject"], "service": service, "type": d["kind"]}
 	}
@@ -164,7 +164,7 @@ func cloudEventFromLegacy(body object) (ce object, ok bool, err error) {
 	if service == "" {
 		return nil, true, fmt.Errorf("Unable to find equivalent CloudEvent service for %s.", eventType)
 	}
-	if re := resourceSplit[service]; re != nil {
+	if re := resourceSplit()[service]; re != nil {
 		m := re.FindStringSubmatch(resource)
 		if m == nil {
 			return nil, true, fmt.Errorf("Resource string did not match expected format: %s.", resource)
@@ -198,7 +198,7 @@ func cloudEventFromLegacy(body object) (ce object, ok bool, err error) {
 			return nil, true, fmt.Errorf("Unable convert to %s CloudEvent: invalid domain", serviceFirebaseDB)
 		}
 		if domain != "firebaseio.com" {
-			m := firebaseDBDomain.FindStringSubmatch(domain)
+			m := firebaseDBDomain().FindStringSubmatch(domain)
 			if m == nil {
 				return nil, true, fmt.Errorf("Unable convert to %s CloudEvent: invalid domain", serviceFirebaseDB)
 			}

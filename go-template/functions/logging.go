@@ -8,7 +8,6 @@ import (
 	"log"
 	"net/http"
 	"os"
-	"regexp"
 	"sync"
 	"time"
 )
@@ -32,10 +31,10 @@ func withLogContext(ctx context.Context, id, span string) context.Context {
 	return context.WithValue(ctx, logContextKey{}, &logContext{id, span})
 }
 
-var traceContext = regexp.MustCompile(`^[0-9a-f]+/(\d+)`)
+var traceContext = lazyRegexp(`^[0-9a-f]+/(\d+)`)
 
 func spanID(r *http.Request) string {
-	if m := traceContext.FindStringSubmatch(r.Header.Get("X-Cloud-Trace-Context")); m != nil {
+	if m := traceContext().FindStringSubmatch(r.Header.Get("X-Cloud-Trace-Context")); m != nil {
 		return m[1]
 	}
 	return ""

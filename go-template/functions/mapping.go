@@ -1,6 +1,9 @@
 package functions
 
-import "regexp"
+import (
+	"regexp"
+	"sync"
+)
 
 // The Functions Framework's mapping between legacy (background) events and
 // CloudEvents, for the Google sources it covers.
@@ -64,16 +67,23 @@ var legacyServicePrefixes = []struct{ prefix, service string }{
 
 // resourceSplit: how a legacy resource splits into CloudEvent source
 // resource (group 1) and subject (group 2), per service.
-var resourceSplit = map[string]*regexp.Regexp{
-	serviceFirebase:   regexp.MustCompile(`^(projects/[^/]+)/(events/[^/]+)$`),
-	serviceFirebaseDB: regexp.MustCompile(`^projects/[^/]/(instances/[^/]+)/(refs/.+)$`),
-	serviceFirestore:  regexp.MustCompile(`^(projects/[^/]+/databases/\(default\))/(documents/.+)$`),
-	serviceStorage:    regexp.MustCompile(`^(projects/[^/]/buckets/[^/]+)/(objects/.+)$`),
+// Compiled on first use, as every expression here: not in a cold start.
+var resourceSplit = sync.OnceValue(func() map[string]*regexp.Regexp {
+	return map[string]*regexp.Regexp{
+		serviceFirebase:   regexp.MustCompile(`^(projects/[^/]+)/(events/[^/]+)$`),
+		serviceFirebaseDB: regexp.MustCompile(`^projects/[^/]/(instances/[^/]+)/(refs/.+)$`),
+		serviceFirestore:  regexp.MustCompile(`^(projects/[^/]+/databases/\(default\))/(documents/.+)$`),
+		serviceStorage:    regexp.MustCompile(`^(projects/[^/]/buckets/[^/]+)/(objects/.+)$`),
+	}
+})
+
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }
 
 var (
-	ceSource            = regexp.MustCompile(`^//([^/]+)/(.+)$`)
-	firebaseDBDomain    = regexp.MustCompile(`^([\w-]+)\.firebasedatabase\.app$`)
-	firebaseDBLocation  = regexp.MustCompile(`/locations/[^/]+`)
-	pubsubTopicFromPath = regexp.MustCompile(`projects/[^/?]+/topics/[^/?]+`)
+	ceSource            = lazyRegexp(`^//([^/]+)/(.+)$`)
+	firebaseDBDomain    = lazyRegexp(`^([\w-]+)\.firebasedatabase\.app$`)
+	firebaseDBLocation  = lazyRegexp(`/locations/[^/]+`)
+	pubsubTopicFromPath = lazyRegexp(`projects/[^/?]+/topics/[^/?]+`)
 )

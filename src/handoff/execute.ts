@@ -30,7 +30,7 @@ export function executeHandoff(plan: Handoff): false {
       listeners: plan.listeners.map((l) => l.fd),
       inherit: plan.inherit,
       // Only nodego's Go runtime reaps the helper this leaves (NODEGO_RELEASER).
-      releaseMemory: plan.binary.speaksNodego,
+      releaseMemory: plan.binary.speaksNodego && process.env.NODEGO_MEMORY_RELEASER !== 'off',
     });
   } finally {
     // Reached only when the process is still Node.

@@ -19,6 +19,7 @@ import (
 
 // Hello is the handler under test: a fixed 14-byte answer.
 func Hello(w http.ResponseWriter, r *http.Request) {
+	traceRequest()
 	w.Header().Set("X-Served-By", "go")
 	w.Write([]byte("Hello, World!\n"))
 }
@@ -53,6 +54,7 @@ func serveNDJSON() {
 }
 
 func main() {
+	mainAt = monotonicNow()
 	ndjson := flag.Bool("ndjson", false, "serve NDJSON on stdin/stdout")
 	flag.Parse()
 	if *ndjson {
