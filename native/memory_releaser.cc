@@ -21,6 +21,10 @@ namespace nodego {
 namespace {
 
 constexpr size_t kStackSize = 64 * 1024;
+// How long after execve the teardown waits: a Go program starts and answers
+// in a few milliseconds; Node's memory is back well within this plus the
+// teardown itself.
+constexpr long kTeardownDelayMs = 20;
 
 // Shared with the helper through the address space they share. One swap at a
 // time (main thread only), so static storage is enough.
@@ -43,15 +47,18 @@ int HelperMain(void*) {
   // socket open after the Go process closes it. Keep only the pipe.
   syscall(SYS_close_range, 0u, readEnd - 1, 0u);
   syscall(SYS_close_range, readEnd + 1, ~0u, 0u);
-  // Freeing Node's memory must not take the CPU from the new program.
-  struct sched_param param = {};
-  sched_setscheduler(0, SCHED_IDLE, &param);
   shared.ready.store(1);
   Futex(&shared.ready, FUTEX_WAKE_PRIVATE, 1, nullptr);
   // EOF once the write end is gone: closed by execve (close-on-exec, after
   // the address space was switched) or by StopMemoryReleaser.
   char byte;
   while (read(static_cast<int>(readEnd), &byte, 1) < 0 && errno == EINTR) {
+  }
+  // Let the new program start and answer first, then free at normal
+  // priority: a lower one (SCHED_IDLE) could hold Node's memory for seconds
+  // under load, where an instance near its memory limit needs it back.
+  struct timespec pause = {0, kTeardownDelayMs * 1000 * 1000};
+  while (nanosleep(&pause, &pause) != 0 && errno == EINTR) {
   }
   return 0;  // the exit that drops the last reference: the teardown
 }

@@ -2,9 +2,9 @@
 // address space before the new program runs: for Node that is milliseconds
 // of the kernel's time (tens of MB of page tables and pages to free). A helper
 // sharing the address space (clone CLONE_VM, no thread, no fds) keeps it
-// alive across execve, so execve only drops a reference; the helper then
-// exits at idle priority and the teardown happens in it, beside the new
-// program instead of before it. The new program reaps the helper (its pid
+// alive across execve, so execve only drops a reference; the helper exits
+// shortly after (once the new program has started) and the teardown happens
+// in it, beside the new program instead of before it. The new program reaps the helper (its pid
 // travels in NODEGO_RELEASER).
 #pragma once
 

@@ -7,8 +7,8 @@ import (
 
 // EnvReleaser names the helper the Node side may leave behind: a process
 // sharing Node's old address space, so that execve did not have to free it
-// first (native/memory_releaser.h). It exits by itself once execve is done,
-// freeing that memory at idle priority, and it is this process's child now,
+// first (native/memory_releaser.h). It exits by itself shortly after execve,
+// freeing that memory beside this process, and it is this process's child now,
 // started with no exit signal: reaping it is ours, or it stays a zombie.
 const EnvReleaser = "NODEGO_RELEASER"
 
