@@ -4,6 +4,7 @@
 // connections. docs/architecture.md maps the files.
 import { addon } from './addon.js';
 import { followRequests } from './node/request-context.js';
+import { warmSwapPathWhenIdle } from './warm-swap-path.js';
 
 // Load the native addon now, off the swap's path (where it would add the
 // dlopen to the swap time). Where it cannot load, swap() says why.
@@ -15,6 +16,8 @@ try {
 // From here on, every request Node starts is followed: which one a swap()
 // is called for, and its body as the client sent it.
 followRequests();
+// And the swap's code compiled as soon as the process is idle.
+warmSwapPathWhenIdle();
 
 export { swap, plan } from './swap.js';
 export type { SwapOptions, HandoffPlan, HostKind } from './swap.js';
