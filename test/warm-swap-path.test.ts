@@ -37,5 +37,4 @@ describe('the warm-up of the swap path', () => {
     expect(out.after).toBe('node /after');
     expect(out.fdsAfter).toEqual(out.fdsBefore);
   });
-
 });
