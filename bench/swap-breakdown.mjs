@@ -110,8 +110,9 @@ gohello at its package init, at main and in the handler; the client's answer is 
 ${table}
 
 - **nodeSide**: \`swap()\` to the \`execve\` call: options and the binary checked (the addon reads it), the quiet point
-  found, the plan, the fds placed, signals reset, the memory releaser started. Node's part, all of it cold code:
-  it runs once per process.
+  found, the plan, the fds placed, signals reset, the memory releaser started (a clone and one round trip to it).
+  Node's part. It runs once per process; the warm-up nodego runs when the process is idle after loading it
+  (\`src/warm-swap-path.ts\`) has compiled most of it by then.
 - **execve**: the system call. The kernel stops Node's other threads, switches to a new address space and maps
   the Go binary. Without the releaser it also frees Node's old address space here: the difference between the
   two columns is that teardown, the kernel's work, which the releaser moves beside the Go process.

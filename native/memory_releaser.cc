@@ -31,6 +31,10 @@ constexpr long kTeardownDelayMs = 20;
 struct Shared {
   int readEnd = -1;
   std::atomic<int> ready{0};
+  // Set before StopMemoryReleaser closes the pipe: execve failed, Node goes
+  // on, and there is nothing to wait for. After a successful execve this
+  // memory is the old address space, where it stays 0.
+  std::atomic<int> abandoned{0};
 };
 Shared shared;
 
@@ -54,6 +58,7 @@ int HelperMain(void*) {
   char byte;
   while (read(static_cast<int>(readEnd), &byte, 1) < 0 && errno == EINTR) {
   }
+  if (shared.abandoned.load() != 0) return 0;  // Node's memory is still Node's
   // Let the new program start and answer first, then free at normal
   // priority: a lower one (SCHED_IDLE) could hold Node's memory for seconds
   // under load, where an instance near its memory limit needs it back.
@@ -78,6 +83,7 @@ bool StartMemoryReleaser(MemoryReleaser* releaser) {
   }
   shared.readEnd = pipeFds[0];
   shared.ready.store(0);
+  shared.abandoned.store(0);
   // exit signal 0: no SIGCHLD; the new program reaps it with __WALL.
   const pid_t pid = clone(HelperMain, static_cast<char*>(stack) + kStackSize, CLONE_VM, nullptr);
   close(pipeFds[0]);
@@ -108,6 +114,7 @@ bool StartMemoryReleaser(MemoryReleaser* releaser) {
 
 void StopMemoryReleaser(MemoryReleaser* releaser) {
   if (releaser->pid < 0) return;
+  shared.abandoned.store(1);
   close(releaser->release);
   while (waitpid(releaser->pid, nullptr, __WALL) < 0 && errno == EINTR) {
   }
