@@ -122,6 +122,11 @@ ${table}
 - **mainToHandler**: \`functions.Serve\`: the hand-off adopted (listener and the client's connection), the
   server started, the client's waiting request read and routed to the handler.
 - **toClient**: the answer written and read by the client.
+
+Tracing adds to the total (perf's tracepoints make every system call on the machine take the slow path); the
+untraced figure is the idle swap of \`npm run bench\` (docs/benchmarks.md). Whose part is whose: execve is the
+kernel's; goStart is the Go runtime's and the standard library's, which a Go program pays however it is started;
+nodeSide and mainToHandler are nodego's.
 `;
   fs.writeFileSync(path.join(root, 'docs', 'swap-breakdown.md'), text);
 }
