@@ -57,6 +57,8 @@ export interface HandoffPlan {
   handoff: Record<string, string>;
   /** The fds made before execve: connections moved above the listener slots, replays. */
   fds: Array<{ kind: 'connection' | 'replay'; fd: number; from?: number; bytes?: number }>;
+  /** Whether a memory releaser goes with it (its pid in NODEGO_RELEASER, known only at execve). */
+  memoryReleaser: boolean;
 }
 
 interface Prepared {
@@ -151,6 +153,7 @@ function printable(h: Handoff): HandoffPlan {
     blockers: h.blockers,
     handoff: h.variables,
     fds: h.steps.map((s) => (s.kind === 'connection' ? { kind: s.kind, fd: s.fd, from: s.from } : { kind: s.kind, fd: s.fd, bytes: s.bytes.length })),
+    memoryReleaser: h.releaseMemory,
   };
 }
 

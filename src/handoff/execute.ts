@@ -29,8 +29,7 @@ export function executeHandoff(plan: Handoff): false {
       env: plan.env,
       listeners: plan.listeners.map((l) => l.fd),
       inherit: plan.inherit,
-      // Only nodego's Go runtime reaps the helper this leaves (NODEGO_RELEASER).
-      releaseMemory: plan.binary.speaksNodego && process.env.NODEGO_MEMORY_RELEASER !== 'off',
+      releaseMemory: plan.releaseMemory,
     });
   } finally {
     // Reached only when the process is still Node.

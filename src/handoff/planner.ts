@@ -88,6 +88,12 @@ export interface Handoff {
   env: string[];
   /** Empty when the swap can happen now. */
   blockers: string[];
+  /**
+   * A helper holds Node's memory across execve so that it is freed beside the
+   * new process (docs/handoff.md, NODEGO_RELEASER): only for a program built
+   * on nodego's runtime, which reaps it, and unless NODEGO_MEMORY_RELEASER=off.
+   */
+  releaseMemory: boolean;
 }
 
 /**
@@ -149,5 +155,6 @@ export function planHandoff(o: Observation): Handoff {
     const eq = kv.indexOf('=');
     if (protocol.has(kv.slice(0, eq))) variables[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
-  return { binary: o.binary, argv: o.argv, host: o.host, listeners, connections, steps, inherit, variables, env, blockers };
+  const releaseMemory = o.binary.speaksNodego && o.env.NODEGO_MEMORY_RELEASER !== 'off';
+  return { binary: o.binary, argv: o.argv, host: o.host, listeners, connections, steps, inherit, variables, env, blockers, releaseMemory };
 }

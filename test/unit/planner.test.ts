@@ -122,4 +122,10 @@ describe('planHandoff', () => {
     });
     expect(Object.entries(plan.variables).map(([k, v]) => `${k}=${v}`).sort()).toEqual(encoded);
   });
+
+  it('sends a memory releaser only to a program built on nodego, and not with NODEGO_MEMORY_RELEASER=off', () => {
+    expect(planHandoff(observation()).releaseMemory).toBe(true);
+    expect(planHandoff(observation({ env: { NODEGO_MEMORY_RELEASER: 'off' } })).releaseMemory).toBe(false);
+    expect(planHandoff(observation({ binary: { ...binary, speaksNodego: false } })).releaseMemory).toBe(false);
+  });
 });
