@@ -53,3 +53,15 @@ func OnEvent(id string, opts Options, trigger EventTrigger, fn EventFunc) {
 	Register(id, opts, Endpoint{EventTrigger: &trigger})
 	functions.CloudEvent(id, func(ctx context.Context, e CloudEvent) error { return fn(ctx, e) })
 }
+
+// OnEventData is OnEvent with the event's data decoded from JSON as T, the
+// payload type of a trigger package (pubsub, storage).
+func OnEventData[T any](id string, opts Options, trigger EventTrigger, fn func(context.Context, CloudEvent, T) error) {
+	OnEvent(id, opts, trigger, func(ctx context.Context, e CloudEvent) error {
+		var data T
+		if err := json.Unmarshal(e.Data, &data); err != nil {
+			return err
+		}
+		return fn(ctx, e, data)
+	})
+}

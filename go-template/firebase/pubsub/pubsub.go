@@ -4,7 +4,6 @@ package pubsub
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/nodego/nodego/firebase"
 )
@@ -29,15 +28,9 @@ type MessagePublishedData struct {
 
 // OnMessagePublished registers fn for messages published to topic.
 func OnMessagePublished(id, topic string, opts Options, fn func(ctx context.Context, e firebase.CloudEvent, msg MessagePublishedData) error) {
-	firebase.OnEvent(id, opts.Options, firebase.EventTrigger{
+	firebase.OnEventData(id, opts.Options, firebase.EventTrigger{
 		EventType:    "google.cloud.pubsub.topic.v1.messagePublished",
 		EventFilters: map[string]string{"topic": topic},
 		Retry:        opts.Retry,
-	}, func(ctx context.Context, e firebase.CloudEvent) error {
-		var msg MessagePublishedData
-		if err := json.Unmarshal(e.Data, &msg); err != nil {
-			return err
-		}
-		return fn(ctx, e, msg)
-	})
+	}, fn)
 }

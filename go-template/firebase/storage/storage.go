@@ -4,7 +4,6 @@ package storage
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/nodego/nodego/firebase"
 )
@@ -28,17 +27,11 @@ type ObjectData struct {
 }
 
 func on(id, event string, opts Options, fn func(context.Context, firebase.CloudEvent, ObjectData) error) {
-	firebase.OnEvent(id, opts.Options, firebase.EventTrigger{
+	firebase.OnEventData(id, opts.Options, firebase.EventTrigger{
 		EventType:    "google.cloud.storage.object.v1." + event,
 		EventFilters: map[string]string{"bucket": opts.Bucket},
 		Retry:        opts.Retry,
-	}, func(ctx context.Context, e firebase.CloudEvent) error {
-		var obj ObjectData
-		if err := json.Unmarshal(e.Data, &obj); err != nil {
-			return err
-		}
-		return fn(ctx, e, obj)
-	})
+	}, fn)
 }
 
 // OnObjectFinalized: a new object (or a new generation of one) is written.
