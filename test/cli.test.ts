@@ -63,3 +63,27 @@ describe('nodego, the command', () => {
     fs.rmSync(parent, { recursive: true, force: true });
   });
 });
+
+describe('nodego build, a module that does not wire in the Go runtime', () => {
+  it('fails before go runs, saying the two go.mod lines; with them added, it builds', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nodego-unwired-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'go.mod'), 'module unwired\n\ngo 1.23.0\n');
+      fs.writeFileSync(
+        path.join(dir, 'main.go'),
+        'package main\n\nimport (\n\t"net/http"\n\n\t"github.com/nodego/nodego"\n)\n\nfunc main() { nodego.Serve(http.NotFoundHandler()) }\n',
+      );
+      const failed = cli(['build', dir]);
+      expect(failed.code).toBe(1);
+      expect(failed.err).toMatch(/go\.mod does not name github\.com\/nodego\/nodego, which the code imports/);
+      const lines = failed.err.split('\n').filter((l) => /^ {2}(require|replace) /.test(l)).map((l) => l.trim());
+      expect(lines).toHaveLength(2);
+      fs.appendFileSync(path.join(dir, 'go.mod'), `\n${lines.join('\n')}\n`);
+      const built = cli(['build', dir]);
+      expect(built.code, built.err).toBe(0);
+      expect(fs.existsSync(path.join(dir, 'bin', 'function'))).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -30,9 +30,12 @@ export interface BuildResult {
 export function goBuild(options: BuildOptions): BuildResult {
   const dir = path.resolve(options.dir);
   const binary = path.resolve(dir, options.out ?? DEFAULT_BINARY);
-  if (!fs.existsSync(path.join(dir, 'go.mod')) && !findUp(dir, 'go.mod')) {
+  const moduleDir = findUp(dir, 'go.mod');
+  if (!moduleDir) {
     return { ok: false, binary, output: `no go.mod in ${dir} or above it: run \`nodego init\` there, or \`go mod init\`` };
   }
+  const unwired = runtimeNotWired(dir, moduleDir);
+  if (unwired) return { ok: false, binary, output: unwired };
   fs.mkdirSync(path.dirname(binary), { recursive: true });
   const goarch = options.arch ?? goArch();
   const what = `${path.relative(dir, binary) || binary} (linux/${goarch})`;
@@ -68,6 +71,28 @@ export function goBuild(options: BuildOptions): BuildResult {
   const manifest = writeFirebaseManifest(dir, binary, goarch, (out) => goBuild({ ...options, arch: goArch(), out, quiet: true, noManifest: true }));
   if (!options.quiet && manifest.ok) process.stderr.write(`nodego build: wrote ${MANIFEST}\n`);
   return { ok: manifest.ok, binary, output: manifest.ok ? output : `${output}${manifest.output}` };
+}
+
+/** The Go runtime library, as the npm package carries it. */
+const runtimeModule = path.join(__dirname, '..', '..', 'go-template');
+const RUNTIME_PATH = 'github.com/nodego/nodego';
+
+/**
+ * Code that imports nodego's Go runtime in a module whose go.mod does not
+ * name it: the module proxy does not serve it, so go build would only say it
+ * cannot find it. Says the two lines that wire it to the npm package.
+ */
+function runtimeNotWired(dir: string, moduleDir: string): string | undefined {
+  const imports = fs.readdirSync(dir).some((f) => f.endsWith('.go') && fs.readFileSync(path.join(dir, f), 'utf8').includes(`"${RUNTIME_PATH}`));
+  if (!imports || fs.readFileSync(path.join(moduleDir, 'go.mod'), 'utf8').includes(RUNTIME_PATH)) return undefined;
+  const relative = path.relative(moduleDir, runtimeModule).split(path.sep).join('/');
+  const target = relative.startsWith('../') ? relative : `./${relative}`;
+  return [
+    `${path.join(moduleDir, 'go.mod')} does not name ${RUNTIME_PATH}, which the code imports; it comes with the npm package, not from the module proxy. Add:`,
+    `  require ${RUNTIME_PATH} v0.0.0`,
+    `  replace ${RUNTIME_PATH} => ${target}`,
+    '(`nodego init` writes a go.mod with these lines)',
+  ].join('\n');
 }
 
 function findUp(dir: string, name: string): string | undefined {
